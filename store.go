@@ -1,0 +1,16 @@
+package vrs
+
+import "context"
+
+// Store is everything the web, api and command layers need from storage.
+type Store interface {
+	CountryService
+	AgencyService
+	UserService
+	SessionService
+	TokenService
+	SettingService
+	AuditService
+	Ping(ctx context.Context) error
+	Close() error
+}

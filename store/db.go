@@ -1,0 +1,203 @@
+// Package store keeps VRS's data in SQLite (embedded, the default) or
+// PostgreSQL (scale-out). One SQL text serves both wherever it can: both
+// drivers bind $1, $2 ... by number; the few differences live in dialect.go.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+	"github.com/jackc/pgx/v5/stdlib"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+
+	"vrs"
+)
+
+// DB implements vrs.Store.
+type DB struct {
+	dialect dialect
+	// writer takes every write. For SQLite it is a single connection, so
+	// that writes are serialised in Go rather than fighting over the lock.
+	writer *sql.DB
+	// reader serves reads; for SQLite a small pool of read-only connections.
+	reader *sql.DB
+	pool   *pgxpool.Pool
+	path   string
+
+	// Now is the clock; tests replace it.
+	Now func() time.Time
+}
+
+var _ vrs.Store = (*DB)(nil)
+
+// Open connects to dsn: a postgres:// or postgresql:// URL selects
+// PostgreSQL, anything else is a SQLite file path. It applies pending
+// migrations and seeds reference data.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	db := &DB{Now: time.Now}
+	var err error
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		err = db.openPostgres(ctx, dsn)
+	} else {
+		err = db.openSQLite(dsn)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.seedCountries(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// SQLiteReaders is the size of the SQLite read pool: enough to keep two
+// cores busy while the writer works, small enough to keep memory low.
+const SQLiteReaders = 4
+
+func (db *DB) openSQLite(path string) error {
+	db.dialect = sqliteDialect
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return err
+	}
+	db.path = abs
+	pragmas := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "synchronous(NORMAL)", "foreign_keys(1)", "busy_timeout(10000)"} {
+		pragmas.Add("_pragma", p)
+	}
+	w := pragmas
+	w.Set("_txlock", "immediate")
+	if db.writer, err = sql.Open("sqlite", "file:"+abs+"?"+w.Encode()); err != nil {
+		return err
+	}
+	db.writer.SetMaxOpenConns(1)
+	db.writer.SetMaxIdleConns(1)
+	db.writer.SetConnMaxLifetime(0)
+	// Touch the file now, so that the reader's query_only connections find it.
+	if err := db.writer.Ping(); err != nil {
+		db.writer.Close()
+		return fmt.Errorf("open %s: %w", abs, err)
+	}
+	r := url.Values{}
+	for _, p := range []string{"foreign_keys(1)", "busy_timeout(10000)", "query_only(1)"} {
+		r.Add("_pragma", p)
+	}
+	if db.reader, err = sql.Open("sqlite", "file:"+abs+"?"+r.Encode()); err != nil {
+		db.writer.Close()
+		return err
+	}
+	db.reader.SetMaxOpenConns(SQLiteReaders)
+	db.reader.SetMaxIdleConns(SQLiteReaders)
+	return nil
+}
+
+func (db *DB) openPostgres(ctx context.Context, dsn string) error {
+	db.dialect = postgresDialect
+	cfg, err := pgxpool.ParseConfig(dsn)
+	if err != nil {
+		return fmt.Errorf("postgres url: %w", err)
+	}
+	if db.pool, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+		return err
+	}
+	if err := db.pool.Ping(ctx); err != nil {
+		db.pool.Close()
+		return fmt.Errorf("connect to postgres: %w", err)
+	}
+	db.writer = stdlib.OpenDBFromPool(db.pool)
+	db.reader = db.writer
+	return nil
+}
+
+// Dialect names the database in use: "sqlite" or "postgres".
+func (db *DB) Dialect() string { return string(db.dialect) }
+
+// Path is the SQLite file, "" for PostgreSQL.
+func (db *DB) Path() string { return db.path }
+
+// Ping reports whether the store answers.
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.reader.QueryRowContext(ctx, `SELECT 1`).Scan(&one)
+}
+
+// Close releases every connection.
+func (db *DB) Close() error {
+	var errs []error
+	if db.reader != nil && db.reader != db.writer {
+		errs = append(errs, db.reader.Close())
+	}
+	if db.writer != nil {
+		if db.dialect == sqliteDialect {
+			// Fold the WAL back into the main file so that a copied file is whole.
+			db.writer.Exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+		}
+		errs = append(errs, db.writer.Close())
+	}
+	if db.pool != nil {
+		db.pool.Close()
+	}
+	return errors.Join(errs...)
+}
+
+// tx is a write transaction, with the context of the acting user.
+type tx struct {
+	*sql.Tx
+	db  *DB
+	ctx context.Context
+	now time.Time
+}
+
+// write runs fn in one write transaction and commits when fn returns nil.
+func (db *DB) write(ctx context.Context, fn func(tx *tx) error) error {
+	sqlTx, err := db.writer.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	t := &tx{Tx: sqlTx, db: db, ctx: ctx, now: db.Now().UTC().Truncate(time.Microsecond)}
+	if err := fn(t); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) exec(query string, args ...any) (sql.Result, error) {
+	return t.ExecContext(t.ctx, query, args...)
+}
+
+func (t *tx) queryRow(query string, args ...any) *sql.Row {
+	return t.QueryRowContext(t.ctx, query, args...)
+}
+
+// micros converts a time to the BIGINT microseconds both dialects store.
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
+
+func fromNullMicros(n sql.NullInt64) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := fromMicros(n.Int64)
+	return &t
+}
+
+// SQL returns the write connection pool, for maintenance commands and for
+// tests that must reach past the store's rules (to tamper with the audit log).
+func (db *DB) SQL() *sql.DB { return db.writer }
