@@ -8,6 +8,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"image/png"
+	"net/url"
 	"strings"
 	"time"
 
@@ -50,6 +51,19 @@ func NewTOTP(issuer, account string) (secret, otpauthURL string, err error) {
 		return "", "", err
 	}
 	return key.Secret(), key.URL(), nil
+}
+
+// TOTPURL rebuilds the otpauth:// URL for an existing secret, so that a
+// form that failed can show the same QR code again.
+func TOTPURL(issuer, account, secret string) string {
+	v := url.Values{}
+	v.Set("secret", secret)
+	v.Set("issuer", issuer)
+	v.Set("algorithm", "SHA1")
+	v.Set("digits", "6")
+	v.Set("period", "30")
+	u := url.URL{Scheme: "otpauth", Host: "totp", Path: "/" + issuer + ":" + account, RawQuery: v.Encode()}
+	return u.String()
 }
 
 // TOTPQRCode returns a size×size PNG of the QR code of otpauthURL, for the

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
 )
 
@@ -198,5 +199,21 @@ func BenchmarkCheckTOTP(b *testing.B) {
 		if _, ok := CheckTOTP(secret, code, now); !ok {
 			b.Fatal("refused")
 		}
+	}
+}
+
+func TestTOTPURLMatchesNewTOTP(t *testing.T) {
+	secret, want, err := NewTOTP("VRS", "th.focal")
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := TOTPURL("VRS", "th.focal", secret)
+	k1, err1 := otp.NewKeyFromURL(want)
+	k2, err2 := otp.NewKeyFromURL(got)
+	if err1 != nil || err2 != nil {
+		t.Fatalf("parse: %v %v", err1, err2)
+	}
+	if k1.Secret() != k2.Secret() || k1.Issuer() != k2.Issuer() || k1.AccountName() != k2.AccountName() || k1.Period() != k2.Period() {
+		t.Errorf("TOTPURL = %s, NewTOTP = %s", got, want)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -30,6 +31,7 @@ type DB struct {
 	reader *sql.DB
 	pool   *pgxpool.Pool
 	path   string
+	stmts  sync.Map // query text → *sql.Stmt on reader
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -136,6 +138,10 @@ func (db *DB) Ping(ctx context.Context) error {
 // Close releases every connection.
 func (db *DB) Close() error {
 	var errs []error
+	db.stmts.Range(func(_, st any) bool {
+		st.(*sql.Stmt).Close()
+		return true
+	})
 	if db.reader != nil && db.reader != db.writer {
 		errs = append(errs, db.reader.Close())
 	}
@@ -201,3 +207,21 @@ func fromNullMicros(n sql.NullInt64) *time.Time {
 // SQL returns the write connection pool, for maintenance commands and for
 // tests that must reach past the store's rules (to tamper with the audit log).
 func (db *DB) SQL() *sql.DB { return db.writer }
+
+// readRow runs a fixed query on the read pool through a prepared statement
+// kept for the life of the store: on the hot paths (every API request looks
+// up its token) this saves parsing and planning the SQL each time.
+func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st, ok := db.stmts.Load(query); ok {
+		return st.(*sql.Stmt).QueryRowContext(ctx, args...)
+	}
+	st, err := db.reader.PrepareContext(ctx, query)
+	if err != nil {
+		return db.reader.QueryRowContext(ctx, query, args...)
+	}
+	if prev, loaded := db.stmts.LoadOrStore(query, st); loaded {
+		st.Close()
+		st = prev.(*sql.Stmt)
+	}
+	return st.QueryRowContext(ctx, args...)
+}

@@ -23,7 +23,7 @@ func (db *DB) CreateSession(ctx context.Context, s *vrs.Session) error {
 func (db *DB) FindSession(ctx context.Context, id string) (*vrs.Session, *vrs.User, error) {
 	s := &vrs.Session{ID: id}
 	var created, seen int64
-	u, err := scanUser(db.reader.QueryRowContext(ctx, `SELECT `+userColumns+`, s.user_id, s.csrf_token, s.mfa_passed, s.created_at, s.last_seen_at, s.client_ip, s.user_agent
+	u, err := scanUser(db.readRow(ctx, `SELECT `+userColumns+`, s.user_id, s.csrf_token, s.mfa_passed, s.created_at, s.last_seen_at, s.client_ip, s.user_agent
 		FROM sessions s JOIN users u ON u.id = s.user_id JOIN agencies a ON a.id = u.agency_id
 		WHERE s.id = $1 AND u.disabled = FALSE`, id),
 		&s.UserID, &s.CSRFToken, &s.MFAPassed, &created, &seen, &s.ClientIP, &s.UserAgent)
@@ -126,7 +126,7 @@ func (db *DB) FindTokenUser(ctx context.Context, hash string) (*vrs.APIToken, *v
 	tok := &vrs.APIToken{}
 	var created int64
 	var used, expires, revoked sql.NullInt64
-	u, err := scanUser(db.reader.QueryRowContext(ctx, `SELECT `+userColumns+`, `+tokenColumns+`
+	u, err := scanUser(db.readRow(ctx, `SELECT `+userColumns+`, `+tokenColumns+`
 		FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN agencies a ON a.id = u.agency_id
 		WHERE t.hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled = FALSE`,
 		hash, micros(db.Now())), tokenDest(tok, &created, &used, &expires, &revoked)...)

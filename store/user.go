@@ -114,7 +114,7 @@ func (db *DB) CreateUser(ctx context.Context, u *vrs.User) error {
 }
 
 func (db *DB) findUser(ctx context.Context, where string, arg any) (*vrs.User, error) {
-	u, err := scanUser(db.reader.QueryRowContext(ctx, `SELECT `+userColumns+userFrom+` WHERE `+where, arg))
+	u, err := scanUser(db.readRow(ctx, `SELECT `+userColumns+userFrom+` WHERE `+where, arg))
 	if err == sql.ErrNoRows {
 		return nil, vrs.NotFound("user")
 	}

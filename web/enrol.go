@@ -82,8 +82,7 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 	}
 	step, ok := auth.CheckTOTP(secret, r.PostFormValue("code"), s.cfg.Now())
 	if !ok {
-		otpURL := "otpauth://totp/" + s.cfg.Issuer + ":" + u.Name + "?secret=" + secret + "&issuer=" + s.cfg.Issuer
-		s.renderEnrol(w, r, http.StatusBadRequest, u, secret, otpURL, "enrol.code_wrong")
+		s.renderEnrol(w, r, http.StatusBadRequest, u, secret, auth.TOTPURL(s.cfg.Issuer, u.Name, secret), "enrol.code_wrong")
 		return
 	}
 	codes := auth.NewRecoveryCodes(10)
