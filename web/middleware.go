@@ -172,7 +172,9 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 			return
 		}
 		st := stateOf(r)
-		if st.token {
+		// A bearer token, or an API call without a session cookie, carries
+		// no ambient credential that another site could ride on.
+		if st.token || (isAPI(r) && st.session == nil) {
 			next.ServeHTTP(w, r)
 			return
 		}

@@ -113,5 +113,6 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /admin/countries", s.countryList)
 	m.HandleFunc("POST /admin/countries/{code}", s.countryUpdate)
 	m.HandleFunc("GET /admin/audit", s.auditList)
+	m.HandleFunc("POST /admin/audit/verify", s.auditVerify)
 	m.HandleFunc("/", s.notFound)
 }
