@@ -16,6 +16,8 @@ type Session struct {
 	LastSeenAt time.Time
 	ClientIP   string
 	UserAgent  string
+	// PendingTOTP is the second-factor secret offered for enrolment.
+	PendingTOTP string
 }
 
 // APIToken lets a program act as a user. Only its SHA-256 is stored; the
@@ -39,7 +41,11 @@ type SessionService interface {
 	// when either is missing or the user is disabled.
 	FindSession(ctx context.Context, id string) (*Session, *User, error)
 	TouchSession(ctx context.Context, id string, at time.Time) error
-	MarkSessionMFAPassed(ctx context.Context, id string) error
+	// RenewSession replaces session oldID by s in one step: a new id and
+	// CSRF token when the privilege of a session changes, against fixation.
+	RenewSession(ctx context.Context, oldID string, s *Session) error
+	// SetSessionTOTP keeps the secret offered for enrolment.
+	SetSessionTOTP(ctx context.Context, id, secret string) error
 	DeleteSession(ctx context.Context, id string) error
 	// DeleteExpiredSessions removes sessions idle since idleBefore or
 	// created before createdBefore.

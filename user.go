@@ -164,8 +164,13 @@ func (u *User) Validate() error {
 			fields["roles"] = "field.role"
 		}
 	}
-	if !u.ViewScope.Valid() {
+	switch {
+	case !u.ViewScope.Valid():
 		fields["view_scope"] = "field.view_scope"
+	case u.ViewScope == ViewShared && !u.HasRole(RoleRegionalAnalyst):
+		fields["view_scope"] = "field.view_scope_shared"
+	case u.ViewScope != ViewNone && !u.HasDataRole():
+		fields["view_scope"] = "field.view_scope_needs_data_role"
 	}
 	if len(fields) > 0 {
 		return FieldErrors(fields)
@@ -188,6 +193,10 @@ type UserUpdate struct {
 	CaptureAgencyIDs *[]int64   `json:"capture_agency_ids"`
 	ViewScope        *ViewScope `json:"view_scope"`
 	Disabled         *bool      `json:"disabled"`
+	// Version, when set, is the UpdatedAt the change was based on: if the
+	// user has changed since, the update is a conflict, never a silent
+	// overwrite.
+	Version *time.Time `json:"version,omitempty"`
 }
 
 // UserService manages users and their credentials. Implementations enforce
@@ -202,6 +211,10 @@ type UserService interface {
 	UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*User, error)
 	// SetPassword stores a new hash and ends the user's sessions.
 	SetPassword(ctx context.Context, id int64, hash string) error
+	// UpgradePasswordHash replaces oldHash by newHash (same password,
+	// stronger parameters) if the user's hash is still oldHash; it is not a
+	// password change and ends no session.
+	UpgradePasswordHash(ctx context.Context, id int64, oldHash, newHash string) error
 	// SetSecondFactor enables TOTP with secret and replaces the recovery
 	// codes (hashed); an empty secret disables it.
 	SetSecondFactor(ctx context.Context, id int64, secret string, recoveryHashes []string) error

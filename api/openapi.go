@@ -197,6 +197,7 @@ func schemas() obj {
 			"capture_agency_ids": obj{"type": []string{"array", "null"}, "items": obj{"type": "integer", "format": "int64"}, "description": "New capture scope."},
 			"view_scope":         obj{"type": []string{"string", "null"}, "enum": nullable(scope), "description": "New view scope."},
 			"disabled":           obj{"type": []string{"boolean", "null"}, "description": "Disable (ends the user's sessions) or enable. Not yourself."},
+			"version":            obj{"type": []string{"string", "null"}, "format": "date-time", "description": "The user's updated_at this change is based on; if the user changed since, the answer is 409 conflict instead of an overwrite."},
 		}),
 
 		"UserList":    listOf("User", "Users."),

@@ -23,10 +23,10 @@ func (db *DB) CreateSession(ctx context.Context, s *vrs.Session) error {
 func (db *DB) FindSession(ctx context.Context, id string) (*vrs.Session, *vrs.User, error) {
 	s := &vrs.Session{ID: id}
 	var created, seen int64
-	u, err := scanUser(db.readRow(ctx, `SELECT `+userColumns+`, s.user_id, s.csrf_token, s.mfa_passed, s.created_at, s.last_seen_at, s.client_ip, s.user_agent
+	u, err := scanUser(db.readRow(ctx, `SELECT `+userColumns+`, s.user_id, s.csrf_token, s.mfa_passed, s.created_at, s.last_seen_at, s.client_ip, s.user_agent, s.pending_totp
 		FROM sessions s JOIN users u ON u.id = s.user_id JOIN agencies a ON a.id = u.agency_id
 		WHERE s.id = $1 AND u.disabled = FALSE`, id),
-		&s.UserID, &s.CSRFToken, &s.MFAPassed, &created, &seen, &s.ClientIP, &s.UserAgent)
+		&s.UserID, &s.CSRFToken, &s.MFAPassed, &created, &seen, &s.ClientIP, &s.UserAgent, &s.PendingTOTP)
 	if err == sql.ErrNoRows {
 		return nil, nil, vrs.Errorf(vrs.ENOTFOUND, "error.session_expired")
 	}
@@ -45,10 +45,23 @@ func (db *DB) TouchSession(ctx context.Context, id string, at time.Time) error {
 	})
 }
 
-// MarkSessionMFAPassed records that the second factor was given.
-func (db *DB) MarkSessionMFAPassed(ctx context.Context, id string) error {
+// RenewSession replaces one session by another in one transaction.
+func (db *DB) RenewSession(ctx context.Context, oldID string, s *vrs.Session) error {
 	return db.write(ctx, func(t *tx) error {
-		_, err := t.exec(`UPDATE sessions SET mfa_passed = TRUE, last_seen_at = $1 WHERE id = $2`, micros(t.now), id)
+		if _, err := t.exec(`DELETE FROM sessions WHERE id = $1`, oldID); err != nil {
+			return err
+		}
+		s.CreatedAt, s.LastSeenAt = t.now, t.now
+		_, err := t.exec(`INSERT INTO sessions (id, user_id, csrf_token, mfa_passed, created_at, last_seen_at, client_ip, user_agent)
+			VALUES ($1, $2, $3, $4, $5, $5, $6, $7)`, s.ID, s.UserID, s.CSRFToken, s.MFAPassed, micros(t.now), s.ClientIP, s.UserAgent)
+		return err
+	})
+}
+
+// SetSessionTOTP keeps the second-factor secret offered to this session.
+func (db *DB) SetSessionTOTP(ctx context.Context, id, secret string) error {
+	return db.write(ctx, func(t *tx) error {
+		_, err := t.exec(`UPDATE sessions SET pending_totp = $1 WHERE id = $2`, secret, id)
 		return err
 	})
 }

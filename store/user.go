@@ -195,6 +195,10 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd vrs.UserUpdate) (*vr
 			return nil, err
 		}
 	}
+	if upd.Version != nil && !upd.Version.Equal(u.UpdatedAt) {
+		return nil, vrs.Errorf(vrs.ECONFLICT, "error.user_changed")
+	}
+	version := u.UpdatedAt
 	var changed []string
 	if upd.FullName != nil && *upd.FullName != u.FullName {
 		u.FullName, changed = *upd.FullName, append(changed, "full_name")
@@ -217,6 +221,9 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd vrs.UserUpdate) (*vr
 		}
 		u.Disabled, changed = *upd.Disabled, append(changed, "disabled")
 	}
+	if err := access.GrantRoles(actor, u.Roles); err != nil {
+		return nil, err
+	}
 	u.Normalize()
 	if err := u.Validate(); err != nil {
 		return nil, err
@@ -224,14 +231,28 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd vrs.UserUpdate) (*vr
 	if len(changed) == 0 {
 		return u, nil
 	}
+	// Nobody raises their own rights, not even an administrator: another
+	// manager must do it, and the audit log shows who.
+	if u.ID == actor.ID && slices.ContainsFunc(changed, func(c string) bool {
+		return c == "roles" || c == "view_scope" || c == "capture_agency_ids"
+	}) {
+		return nil, vrs.Errorf(vrs.EFORBIDDEN, "error.cannot_change_own_rights")
+	}
 	if err := db.checkUserRights(ctx, actor, u); err != nil {
 		return nil, err
 	}
 	err = db.write(ctx, func(t *tx) error {
 		u.UpdatedAt = t.now
-		if _, err := t.exec(`UPDATE users SET full_name = $1, email = $2, roles = $3, capture_agencies = $4, view_scope = $5, disabled = $6, updated_at = $7 WHERE id = $8`,
-			u.FullName, u.Email, rolesText(u.Roles), idsText(u.CaptureAgencyIDs), string(u.ViewScope), u.Disabled, micros(t.now), u.ID); err != nil {
+		// The row must still be the one read above: a concurrent change in
+		// between is a conflict.
+		res, err := t.exec(`UPDATE users SET full_name = $1, email = $2, roles = $3, capture_agencies = $4, view_scope = $5, disabled = $6, updated_at = $7
+			WHERE id = $8 AND updated_at = $9`,
+			u.FullName, u.Email, rolesText(u.Roles), idsText(u.CaptureAgencyIDs), string(u.ViewScope), u.Disabled, micros(t.now), u.ID, micros(version))
+		if err != nil {
 			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return vrs.Errorf(vrs.ECONFLICT, "error.user_changed")
 		}
 		if u.Disabled {
 			if _, err := t.exec(`DELETE FROM sessions WHERE user_id = $1`, u.ID); err != nil {
@@ -289,6 +310,14 @@ func (db *DB) SetPassword(ctx context.Context, id int64, hash string) error {
 			return err
 		}
 		return t.audit(&vrs.AuditEntry{Action: vrs.ActUserPassword, ObjectType: "user", ObjectID: strconv.FormatInt(id, 10), Country: u.Country})
+	})
+}
+
+// UpgradePasswordHash swaps a hash for a stronger one of the same password.
+func (db *DB) UpgradePasswordHash(ctx context.Context, id int64, oldHash, newHash string) error {
+	return db.write(ctx, func(t *tx) error {
+		_, err := t.exec(`UPDATE users SET password_hash = $1 WHERE id = $2 AND password_hash = $3`, newHash, id, oldHash)
+		return err
 	})
 }
 

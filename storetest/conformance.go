@@ -184,7 +184,11 @@ func testUsers(t *testing.T, db *store.DB) {
 		{"ErrGrantAdmin", th, newUser("x.admin", "th-police", vrs.RoleAdmin), vrs.EFORBIDDEN},
 		{"ErrGrantRegional", th, newUser("x.region", "th-police", vrs.RoleRegionalAnalyst), vrs.EFORBIDDEN},
 		{"ErrReporterCreates", As(w.Users["reporter"]), newUser("x.z", "th-police", vrs.RoleReporter), vrs.EFORBIDDEN},
-		{"ErrAdminReadsNoRecords", System(), newUser("bad name!", "th-police", vrs.RoleReporter), vrs.EINVALID},
+		{"ErrBadName", System(), newUser("bad name!", "th-police", vrs.RoleReporter), vrs.EINVALID},
+		{"ErrAdminScopeWithoutDataRole", System(), &vrs.User{Name: "x.adm", AgencyID: w.Agencies["th-police"].ID, Roles: []vrs.Role{vrs.RoleAdmin},
+			ViewScope: vrs.ViewCountry, PasswordHash: PasswordHash}, vrs.EINVALID},
+		{"ErrSharedScopeForAnalyst", System(), &vrs.User{Name: "x.shared", AgencyID: w.Agencies["th-police"].ID, Roles: []vrs.Role{vrs.RoleAnalyst},
+			ViewScope: vrs.ViewShared, PasswordHash: PasswordHash}, vrs.EINVALID},
 		{"ErrNoRoles", th, newUser("x.none", "th-police"), vrs.EINVALID},
 		{"ErrUnknownRole", th, newUser("x.role", "th-police", "superuser"), vrs.EINVALID},
 		{"ErrUnknownAgency", th, &vrs.User{Name: "x.agency", AgencyID: 424242, Roles: []vrs.Role{vrs.RoleReporter}, PasswordHash: PasswordHash}, vrs.EINVALID},
@@ -208,6 +212,38 @@ func testUsers(t *testing.T, db *store.DB) {
 			}
 		})
 	}
+	t.Run("ErrOwnRights", func(t *testing.T) {
+		for _, key := range []string{"focal_point", "admin"} {
+			self := w.Users[key]
+			analyst := []vrs.Role{self.Roles[0], vrs.RoleAnalyst}
+			_, err := db.UpdateUser(As(self), self.ID, vrs.UserUpdate{Roles: &analyst})
+			wantCode(t, err, vrs.EFORBIDDEN)
+			scope := vrs.ViewCountry
+			_, err = db.UpdateUser(As(self), self.ID, vrs.UserUpdate{Roles: &analyst, ViewScope: &scope})
+			wantCode(t, err, vrs.EFORBIDDEN)
+			if got, _ := db.FindUserByName(context.Background(), self.Name); got.HasRole(vrs.RoleAnalyst) || got.ViewScope != vrs.ViewNone {
+				t.Errorf("%s raised own rights: %+v", key, got)
+			}
+			name := "New Name"
+			if _, err := db.UpdateUser(As(self), self.ID, vrs.UserUpdate{FullName: &name}); err != nil {
+				t.Errorf("%s cannot change own name: %v", key, err)
+			}
+		}
+	})
+	t.Run("ErrStaleVersion", func(t *testing.T) {
+		u := w.Users["analyst"]
+		current, _ := db.FindUserByID(th, u.ID)
+		name := "First"
+		if _, err := db.UpdateUser(th, u.ID, vrs.UserUpdate{FullName: &name, Version: &current.UpdatedAt}); err != nil {
+			t.Fatal(err)
+		}
+		yes := true
+		_, err := db.UpdateUser(th, u.ID, vrs.UserUpdate{Disabled: &yes, Version: &current.UpdatedAt})
+		wantCode(t, err, vrs.ECONFLICT)
+		if got, _ := db.FindUserByName(context.Background(), u.Name); got.Disabled || got.FullName != "First" {
+			t.Errorf("stale update applied: %+v", got)
+		}
+	})
 	t.Run("Update", func(t *testing.T) {
 		id := w.Users["reporter"].ID
 		roles := []vrs.Role{vrs.RoleReporter, vrs.RoleReviewer}
@@ -313,16 +349,31 @@ func testSessions(t *testing.T, db *store.DB) {
 	if err != nil || gu.Name != u.Name || got.CSRFToken != "csrf" || got.MFAPassed {
 		t.Fatalf("FindSession = %+v %+v %v", got, gu, err)
 	}
-	if err := db.MarkSessionMFAPassed(ctx, "sess-1"); err != nil {
+	if err := db.SetSessionTOTP(ctx, "sess-1", "SECRETSECRETSECRET"); err != nil {
 		t.Fatal(err)
 	}
+	if got, _, _ = db.FindSession(ctx, "sess-1"); got.PendingTOTP != "SECRETSECRETSECRET" {
+		t.Errorf("pending secret = %q", got.PendingTOTP)
+	}
+	// Renewal replaces the session: the old id no longer signs in.
+	if err := db.RenewSession(ctx, "sess-0", &vrs.Session{ID: "sess-1b", UserID: u.ID, CSRFToken: "csrf2", MFAPassed: true}); err != nil {
+		t.Fatalf("renew from a missing session: %v", err)
+	}
+	if err := db.RenewSession(ctx, "sess-1", &vrs.Session{ID: "sess-1", UserID: u.ID, CSRFToken: "csrf3", MFAPassed: true}); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.RenewSession(ctx, "sess-1b", &vrs.Session{ID: "sess-2", UserID: u.ID, CSRFToken: "csrf4", MFAPassed: true}); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = db.FindSession(ctx, "sess-1b")
+	wantCode(t, err, vrs.ENOTFOUND)
 	later := time.Now().Add(time.Hour)
 	if err := db.TouchSession(ctx, "sess-1", later); err != nil {
 		t.Fatal(err)
 	}
 	got, _, _ = db.FindSession(ctx, "sess-1")
-	if !got.MFAPassed || got.LastSeenAt.Unix() != later.Unix() {
-		t.Errorf("session after touch = %+v", got)
+	if !got.MFAPassed || got.CSRFToken != "csrf3" || got.PendingTOTP != "" || got.LastSeenAt.Unix() != later.Unix() {
+		t.Errorf("session after renew and touch = %+v", got)
 	}
 	_, _, err = db.FindSession(ctx, "nope")
 	wantCode(t, err, vrs.ENOTFOUND)

@@ -69,7 +69,15 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
+	ip, now := clientIP(r), s.cfg.Now()
+	if wait, by := s.cfg.Throttle.Check(u.Name, ip, now); wait > 0 {
+		s.renderAccount(w, r, http.StatusTooManyRequests, &accountData{PasswordError: s.cat.T(stateOf(r).lang, "signin.throttled_"+by, minutes(wait.Minutes()))})
+		return
+	}
 	if ok, _, err := s.cfg.Hasher.Verify(ctx, current, full.PasswordHash); err != nil || !ok {
+		// Guessing the current password from an open session is throttled
+		// like signing in.
+		s.cfg.Throttle.Failure(u.Name, ip, now)
 		fail("account.password_wrong")
 		return
 	}

@@ -4,6 +4,7 @@ import (
 	"net/http"
 	"slices"
 	"strconv"
+	"time"
 
 	"vrs"
 	"vrs/access"
@@ -368,6 +369,12 @@ func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
 	slices.Sort(roles)
 	f.Roles = roles
 	upd := vrs.UserUpdate{FullName: &f.FullName, Email: &f.Email, Disabled: &f.Disabled}
+	// The form says which version it edited; a change made meanwhile by
+	// someone else is a conflict, not something this form silently undoes.
+	if v, err := strconv.ParseInt(r.PostFormValue("version"), 10, 64); err == nil {
+		version := time.UnixMicro(v).UTC()
+		upd.Version = &version
+	}
 	if !slices.Equal(roles, sortedRoles(target.Roles)) {
 		upd.Roles = &roles
 	}

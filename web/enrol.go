@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"html/template"
 	"net/http"
-	"strings"
 
 	"vrs"
 	"vrs/auth"
@@ -15,13 +14,15 @@ type enrolData struct {
 	QR       template.URL
 	Required bool
 	Enabled  bool
+	// AskPassword: a signed-in user confirms with their password, so that
+	// an unattended browser cannot be used to take over the second factor.
+	AskPassword bool
 	// Codes are the new recovery codes, shown once after enrolment.
 	Codes []string
-	Next  string
 }
 
 // enrolUser is the user setting up a second factor: signed in, or half-way
-// through a sign-in that requires one.
+// through a sign-in that requires one they do not have yet.
 func enrolUser(r *http.Request) (*vrs.User, error) {
 	st := stateOf(r)
 	if st.user != nil {
@@ -33,24 +34,30 @@ func enrolUser(r *http.Request) (*vrs.User, error) {
 	return nil, vrs.Errorf(vrs.EUNAUTHORIZED, "error.unauthorized")
 }
 
+// enrolForm offers a new secret, kept with the session: the browser only
+// shows it, it never chooses it.
 func (s *Server) enrolForm(w http.ResponseWriter, r *http.Request) {
 	u, err := enrolUser(r)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	secret, otpURL, err := auth.NewTOTP(s.cfg.Issuer, u.Name)
+	secret, _, err := auth.NewTOTP(s.cfg.Issuer, u.Name)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
-	s.renderEnrol(w, r, http.StatusOK, u, secret, otpURL, "")
+	if err := s.store.SetSessionTOTP(r.Context(), stateOf(r).session.ID, secret); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	s.renderEnrol(w, r, http.StatusOK, u, secret, "")
 }
 
-func (s *Server) renderEnrol(w http.ResponseWriter, r *http.Request, status int, u *vrs.User, secret, otpURL, errKey string) {
+func (s *Server) renderEnrol(w http.ResponseWriter, r *http.Request, status int, u *vrs.User, secret, errKey string) {
 	p := s.newPage(r, "enrol.title")
-	d := &enrolData{Secret: secret, Required: u.NeedsSecondFactor(), Enabled: u.TOTPEnabled}
-	png, err := auth.TOTPQRCode(otpURL, 240)
+	d := &enrolData{Secret: secret, Required: u.NeedsSecondFactor(), Enabled: u.TOTPEnabled, AskPassword: stateOf(r).user != nil}
+	png, err := auth.TOTPQRCode(auth.TOTPURL(s.cfg.Issuer, u.Name, secret), 240)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -74,15 +81,36 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	ctx := vrs.NewContextWithUser(r.Context(), u)
-	secret := strings.TrimSpace(r.PostFormValue("secret"))
-	if len(secret) < 16 || len(secret) > 128 {
-		s.error(w, r, vrs.FieldErrors(map[string]string{"secret": "field.totp_secret"}))
+	st := stateOf(r)
+	secret := st.session.PendingTOTP
+	if secret == "" {
+		// No secret was offered to this session (or it was used): start over.
+		http.Redirect(w, r, "/account/second-factor", http.StatusSeeOther)
 		return
 	}
-	step, ok := auth.CheckTOTP(secret, r.PostFormValue("code"), s.cfg.Now())
+	ctx := vrs.NewContextWithUser(r.Context(), u)
+	ip, now := clientIP(r), s.cfg.Now()
+	if wait, by := s.cfg.Throttle.Check(u.Name, ip, now); wait > 0 {
+		p := s.newPage(r, "enrol.title")
+		p.Error = p.T("signin.throttled_"+by, minutes(wait.Minutes()))
+		s.render(w, r, http.StatusTooManyRequests, "error", withHint(p, "errorpage.too_many_requests.hint"))
+		return
+	}
+	if st.user != nil {
+		full, err := s.store.FindUserByName(ctx, u.Name)
+		if err != nil {
+			s.error(w, r, err)
+			return
+		}
+		if ok, _, err := s.cfg.Hasher.Verify(ctx, r.PostFormValue("password"), full.PasswordHash); err != nil || !ok {
+			s.cfg.Throttle.Failure(u.Name, ip, now)
+			s.renderEnrol(w, r, http.StatusUnauthorized, u, secret, "account.password_wrong")
+			return
+		}
+	}
+	step, ok := auth.CheckTOTP(secret, r.PostFormValue("code"), now)
 	if !ok {
-		s.renderEnrol(w, r, http.StatusBadRequest, u, secret, auth.TOTPURL(s.cfg.Issuer, u.Name, secret), "enrol.code_wrong")
+		s.renderEnrol(w, r, http.StatusBadRequest, u, secret, "enrol.code_wrong")
 		return
 	}
 	codes := auth.NewRecoveryCodes(10)
@@ -98,20 +126,26 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	st := stateOf(r)
 	if st.user == nil {
-		if err := s.store.MarkSessionMFAPassed(ctx, st.session.ID); err != nil {
-			s.error(w, r, err)
-			return
-		}
-		if err := s.auditSignIn(ctx, u, "totp_enrolment"); err != nil {
+		// Enrolment finished a sign-in: the session now gets every privilege,
+		// so it gets a new id.
+		if err := s.completeSignIn(w, r, st.session.ID, u, "totp_enrolment"); err != nil {
 			s.error(w, r, err)
 			return
 		}
 		st.user, st.pending = u, nil
+	} else if err := s.store.SetSessionTOTP(ctx, st.session.ID, ""); err != nil {
+		s.error(w, r, err)
+		return
 	}
 	u.TOTPEnabled = true
 	p := s.newPage(r, "enrol.done_title")
 	p.Data = &enrolData{Codes: codes, Enabled: true, Required: u.NeedsSecondFactor()}
 	s.render(w, r, http.StatusOK, "enrol_done", p)
+}
+
+// withHint sets the error page's advice.
+func withHint(p *page, hint string) *page {
+	p.Data = hint
+	return p
 }

@@ -35,6 +35,8 @@ type state struct {
 	pending *vrs.User
 	token   bool
 	lang    string
+	// expired: the browser sent a session cookie that no longer signs in.
+	expired bool
 }
 
 func stateOf(r *http.Request) *state {
@@ -133,8 +135,10 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 				s.error(w, r, err)
 				return
 			case err != nil:
+				st.expired = true
 				s.clearSessionCookie(w)
 			case now.Sub(sess.LastSeenAt) > s.cfg.SessionIdle || now.Sub(sess.CreatedAt) > s.cfg.SessionMax:
+				st.expired = true
 				s.store.DeleteSession(ctx, sess.ID)
 				s.clearSessionCookie(w)
 			default:
@@ -186,7 +190,15 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 		}
 		got := r.Header.Get("X-CSRF-Token")
 		if got == "" && !isAPI(r) {
+			if err := parseForm(r); err != nil && vrs.ErrorCode(err) == vrs.ETOOLARGE {
+				s.error(w, r, err)
+				return
+			}
 			got = r.PostFormValue("csrf")
+		}
+		if st.session == nil && st.expired && r.URL.Path != "/signin" {
+			s.error(w, r, vrs.Errorf(vrs.EUNAUTHORIZED, "error.session_expired"))
+			return
 		}
 		if want == "" || got == "" || !auth.EqualTokens(got, want) {
 			key := "error.csrf"

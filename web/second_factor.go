@@ -95,12 +95,7 @@ func (s *Server) secondFactor(w http.ResponseWriter, r *http.Request) {
 		fail(http.StatusUnauthorized, "second_factor.failed_"+method)
 		return
 	}
-	s.cfg.Throttle.Success(u.Name, ip)
-	if err := s.store.MarkSessionMFAPassed(ctx, stateOf(r).session.ID); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if err := s.auditSignIn(ctx, u, method); err != nil {
+	if err := s.completeSignIn(w, r, stateOf(r).session.ID, u, method); err != nil {
 		s.error(w, r, err)
 		return
 	}

@@ -97,28 +97,56 @@ func (s *Server) signin(w http.ResponseWriter, r *http.Request) {
 		s.renderSignin(w, r, http.StatusUnauthorized, d, "signin.failed")
 		return
 	}
-	s.cfg.Throttle.Success(d.Name, ip)
-	plain, id := auth.NewSessionToken()
-	sess := &vrs.Session{ID: id, UserID: u.ID, CSRFToken: auth.NewCSRFToken(), MFAPassed: !u.NeedsSecondFactor(),
-		ClientIP: ip, UserAgent: truncate(r.UserAgent(), 200)}
-	if err := s.store.CreateSession(ctx, sess); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	s.setSessionCookie(w, plain)
+	// A sign-in always starts a new session, and ends the one the browser
+	// had (fixation). The throttle forgets failures only once every factor
+	// is given, so that second-factor guesses add up across password sign-ins.
 	http.SetCookie(w, &http.Cookie{Name: preCSRFCookie, Value: "", Path: "/signin", MaxAge: -1})
-	switch {
-	case sess.MFAPassed:
-		if err := s.auditSignIn(ctx, u, "password"); err != nil {
+	old := ""
+	if st := stateOf(r); st.session != nil {
+		old = st.session.ID
+	}
+	if !u.NeedsSecondFactor() {
+		if err := s.completeSignIn(w, r, old, u, "password"); err != nil {
 			s.error(w, r, err)
 			return
 		}
 		http.Redirect(w, r, d.Next, http.StatusSeeOther)
+		return
+	}
+	if err := s.startSession(w, r, old, u, false); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	switch {
 	case u.TOTPEnabled:
 		http.Redirect(w, r, "/signin/second-factor?next="+url.QueryEscape(d.Next), http.StatusSeeOther)
 	default:
 		http.Redirect(w, r, "/account/second-factor", http.StatusSeeOther)
 	}
+}
+
+// startSession replaces the browser's session (old, if any) by a new one
+// with a fresh id and CSRF token.
+func (s *Server) startSession(w http.ResponseWriter, r *http.Request, old string, u *vrs.User, mfaPassed bool) error {
+	plain, id := auth.NewSessionToken()
+	sess := &vrs.Session{ID: id, UserID: u.ID, CSRFToken: auth.NewCSRFToken(), MFAPassed: mfaPassed,
+		ClientIP: clientIP(r), UserAgent: truncate(r.UserAgent(), 200)}
+	if err := s.store.RenewSession(r.Context(), old, sess); err != nil {
+		return err
+	}
+	s.setSessionCookie(w, plain)
+	stateOf(r).session = sess
+	return nil
+}
+
+// completeSignIn marks the end of a successful sign-in: a new, fully
+// privileged session, the throttle cleared, and the audit entry.
+func (s *Server) completeSignIn(w http.ResponseWriter, r *http.Request, old string, u *vrs.User, method string) error {
+	if err := s.startSession(w, r, old, u, true); err != nil {
+		return err
+	}
+	s.cfg.Throttle.Success(u.Name, clientIP(r))
+	return s.auditSignIn(r.Context(), u, method)
 }
 
 func (s *Server) auditSignIn(ctx context.Context, u *vrs.User, method string) error {
@@ -130,7 +158,7 @@ func (s *Server) auditSignIn(ctx context.Context, u *vrs.User, method string) er
 func (s *Server) rehash(ctx context.Context, u *vrs.User, password string) {
 	h, err := s.cfg.Hasher.Hash(ctx, password)
 	if err == nil {
-		err = s.store.SetPassword(vrs.NewContextWithUser(ctx, u), u.ID, h)
+		err = s.store.UpgradePasswordHash(ctx, u.ID, u.PasswordHash, h)
 	}
 	if err != nil {
 		s.log.Warn("rehash password", "user_id", u.ID, "err", err)

@@ -86,6 +86,8 @@ func New(t testing.TB, dialect string) *App {
 			u.TOTPEnabled = true
 		}
 	}
+	// One clock for the store and the server, so that session times agree.
+	db.Now = a.Now
 	cat := i18n.MustLoad()
 	a.API = api.New(api.Config{Store: db, Catalog: cat, Hasher: hasher, Now: a.Now})
 	a.Web, err = web.New(web.Config{
