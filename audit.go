@@ -51,6 +51,7 @@ const (
 	ActCountryMember  = "country.member"
 	ActSetting        = "setting.update"
 	ActBackup         = "installation.backup"
+	ActRestore        = "installation.restore"
 	ActAuditView      = "audit.view"
 )
 

@@ -1,0 +1,100 @@
+package main
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"vrs"
+	"vrs/demo"
+	"vrs/store"
+	"vrs/storetest"
+)
+
+// demoRowRE matches one user row of the demo's table.
+var demoRowRE = regexp.MustCompile(`(?m)^  (\S+)\s{2,}(.+?)\s{2,}(.+?) \(([A-Z]{2})\)\s{2,}(\S+)$`)
+
+func TestDemo(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "demo")
+
+	// First run: seeds and prints every user's password.
+	s := start(t, "demo", "--addr", "127.0.0.1:0", "--data-dir", dir)
+	if code, _, _ := s.get(t, "http", "/healthz", ""); code != 200 {
+		t.Errorf("GET /healthz: %d", code)
+	}
+	s.stop(t)
+	out := s.stdout.String()
+	if !strings.Contains(out, "http://"+s.addr+"/") {
+		t.Errorf("banner lacks the URL http://%s/:\n%s", s.addr, out)
+	}
+	if !strings.Contains(out, "second factor") {
+		t.Errorf("banner lacks the second-factor note:\n%s", out)
+	}
+	rows := demoRowRE.FindAllStringSubmatch(out, -1)
+	if len(rows) != len(vrs.Roles) {
+		t.Fatalf("%d user rows, want %d:\n%s", len(rows), len(vrs.Roles), out)
+	}
+	passwords := map[string]string{}
+	for i, r := range rows {
+		if want := catalog.T("en", "role."+string(demo.Users[i].Role)); r[2] != want {
+			t.Errorf("row %d role %q, want %q", i, r[2], want)
+		}
+		passwords[r[1]] = r[5]
+	}
+	in := &installation{dialect: "sqlite", dir: dir}
+	in.with(t, func(db *store.DB) {
+		h := newMain(t).Hasher
+		for name, pw := range passwords {
+			u, err := db.FindUserByName(context.Background(), name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if ok, _, _ := h.Verify(context.Background(), pw, u.PasswordHash); !ok {
+				t.Errorf("%s: the printed password does not sign in", name)
+			}
+			if strings.Contains(s.stderr.String(), pw) {
+				t.Errorf("%s: the password is in the log", name)
+			}
+		}
+		entries, err := db.ListAudit(storetest.System(), vrs.AuditFilter{Action: vrs.ActUserCreate})
+		if err != nil || len(entries) != len(vrs.Roles) || entries[0].Via != "cli" {
+			t.Errorf("user.create audit entries: %d, %v", len(entries), err)
+		}
+	})
+
+	// Second run on the same directory: serves what is there, adds nothing.
+	s = start(t, "demo", "--addr", "127.0.0.1:0", "--data-dir", dir)
+	s.stop(t)
+	out = s.stdout.String()
+	if !strings.Contains(out, "already holds an installation") || demoRowRE.MatchString(out) {
+		t.Errorf("second run:\n%s", out)
+	}
+	in.with(t, func(db *store.DB) {
+		users, err := db.ListUsers(storetest.System(), vrs.UserFilter{})
+		if err != nil || len(users) != len(vrs.Roles) {
+			t.Errorf("after the second run: %d users, %v", len(users), err)
+		}
+	})
+}
+
+// TestDemoTemporary: without --data-dir the demo lives in a new temporary
+// directory that is gone once it stops.
+func TestDemoTemporary(t *testing.T) {
+	t.Setenv("TMPDIR", t.TempDir())
+	s := start(t, "demo", "--addr", "127.0.0.1:0")
+	s.waitStdout(t, "Press Ctrl-C")
+	m := regexp.MustCompile(`The demo lives in (\S+) and is removed`).FindStringSubmatch(s.stdout.String())
+	if m == nil {
+		t.Fatalf("banner does not name the directory:\n%s", s.stdout)
+	}
+	if _, err := os.Stat(filepath.Join(m[1], DBFile)); err != nil {
+		t.Fatalf("store not in the temporary directory: %v", err)
+	}
+	s.stop(t)
+	if _, err := os.Stat(m[1]); !os.IsNotExist(err) {
+		t.Errorf("temporary directory left behind: %v", err)
+	}
+}

@@ -1,0 +1,10 @@
+//go:build !unix
+
+package main
+
+import "os"
+
+// Without flock, serve runs unlocked (it warns) and restore refuses.
+func flock(*os.File) error { return errLockUnsupported }
+
+func funlock(*os.File) error { return nil }
