@@ -58,7 +58,8 @@ func TestEndToEnd(t *testing.T) {
 		t.Helper()
 		step("signout-"+name,
 			chromedp.Click(chromedp.CSS("header .who button[type=submit]")),
-			chromedp.WaitVisible(chromedp.CSS("p.flash")),
+			// Only the sign-in page has this form.
+			chromedp.WaitVisible(chromedp.CSS(`form[action="/signin"]`)),
 		)
 		if got := text("p.flash"); !strings.Contains(got, "signed out") {
 			t.Fatalf("after sign-out the page says %q", got)
@@ -85,7 +86,7 @@ func TestEndToEnd(t *testing.T) {
 	if n := strings.Count(text("#recovery-codes"), "-"); n != 10 {
 		t.Fatalf("%d recovery codes shown, want 10", n)
 	}
-	step("home-after-enrol", chromedp.Click(chromedp.CSS("main a.button")), chromedp.WaitVisible(chromedp.CSS("header nav")))
+	step("home-after-enrol", chromedp.Click(chromedp.CSS("main a.button")), chromedp.WaitVisible(chromedp.CSS("main .grid")))
 	signOut("th.focal")
 
 	// Second sign-in: password, then a code. The code for the next 30 s
