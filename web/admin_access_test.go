@@ -15,9 +15,6 @@ import (
 // roleKeys are the world's users the administration pages are tried as.
 var roleKeys = []string{"reporter", "reviewer", "analyst", "focal_point", "regional_analyst", "admin", "vn-focal_point"}
 
-// managers may open the administration pages of their country.
-var managers = map[string]bool{"focal_point": true, "admin": true, "vn-focal_point": true}
-
 // snapshot fingerprints what the administration pages can change: agencies
 // and units, users (with credentials), country membership and the head of
 // the audit log.
