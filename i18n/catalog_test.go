@@ -83,6 +83,9 @@ func TestEnumerationsHaveLabels(t *testing.T) {
 	for _, code := range []string{vrs.EINVALID, vrs.ENOTFOUND, vrs.EFORBIDDEN, vrs.ECONFLICT, vrs.EUNAUTHORIZED, vrs.ETOOMANY, vrs.ETOOLARGE, vrs.EINTERNAL} {
 		keys = append(keys, "errorpage."+code+".title", "errorpage."+code+".hint")
 	}
+	for _, d := range vrs.SettingDefs {
+		keys = append(keys, "setting."+d.Key, "setting."+d.Key+".hint")
+	}
 	for _, k := range keys {
 		if !c.Has(Fallback, k) {
 			t.Errorf("missing key %q", k)
@@ -109,8 +112,9 @@ func TestKeysUsedExist(t *testing.T) {
 		if d.IsDir() || !(strings.HasSuffix(p, ".go") || strings.HasSuffix(p, ".html")) || strings.HasSuffix(p, "_test.go") {
 			return nil
 		}
-		// Audit action names ("signin.ok") are identifiers, not messages.
-		if p == filepath.Join(root, "audit.go") {
+		// Audit action names ("signin.ok") and setting keys
+		// ("signin.notice") are identifiers, not messages.
+		if p == filepath.Join(root, "audit.go") || p == filepath.Join(root, "setting.go") {
 			return nil
 		}
 		b, err := os.ReadFile(p)

@@ -30,14 +30,20 @@ func (db *DB) SetSetting(ctx context.Context, key, value string) error {
 	if err := access.ManageInstallation(vrs.UserFromContext(ctx)); err != nil {
 		return err
 	}
-	if key == "" || len(key) > 100 || len(value) > 10000 {
-		return vrs.FieldErrors(map[string]string{"key": "field.setting"})
+	value, err := vrs.ValidateSetting(key, value)
+	if err != nil {
+		return err
 	}
 	return db.write(ctx, func(t *tx) error {
+		var old string
+		err := t.queryRow(`SELECT value FROM settings WHERE key = $1`, key).Scan(&old)
+		if err == nil && old == value {
+			return nil
+		}
 		if _, err := t.exec(`INSERT INTO settings (key, value, updated_at) VALUES ($1, $2, $3)
 			ON CONFLICT (key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at`, key, value, micros(t.now)); err != nil {
 			return err
 		}
-		return t.audit(&vrs.AuditEntry{Action: vrs.ActSetting, ObjectType: "setting", ObjectID: key, Detail: detail(map[string]string{"value": value})})
+		return t.audit(&vrs.AuditEntry{Action: vrs.ActSetting, ObjectType: "setting", ObjectID: key, Detail: detail(map[string]string{"old": old, "new": value})})
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -451,19 +452,31 @@ func testTokens(t *testing.T, db *store.DB) {
 
 func testSettings(t *testing.T, db *store.DB) {
 	w := NewWorld(t, db)
-	wantCode(t, db.SetSetting(As(w.Users["focal_point"]), "reciprocity", "off"), vrs.EFORBIDDEN)
-	if err := db.SetSetting(As(w.Users["admin"]), "reciprocity", "off"); err != nil {
+	admin := As(w.Users["admin"])
+	wantCode(t, db.SetSetting(As(w.Users["focal_point"]), vrs.SettingName, "Regional VRS"), vrs.EFORBIDDEN)
+	wantCode(t, db.SetSetting(admin, "no.such.setting", "x"), vrs.EINVALID)
+	wantCode(t, db.SetSetting(admin, vrs.SettingName, ""), vrs.EINVALID)
+	wantCode(t, db.SetSetting(admin, vrs.SettingName, strings.Repeat("x", 61)), vrs.EINVALID)
+	if err := db.SetSetting(admin, vrs.SettingName, "First"); err != nil {
 		t.Fatal(err)
 	}
-	if err := db.SetSetting(As(w.Users["admin"]), "reciprocity", "on"); err != nil {
+	if err := db.SetSetting(admin, vrs.SettingName, "  Regional VRS "); err != nil {
 		t.Fatal(err)
 	}
 	s, _ := db.Settings(context.Background())
-	if s["reciprocity"] != "on" {
+	if s[vrs.SettingName] != "Regional VRS" {
 		t.Errorf("settings = %v", s)
 	}
-	if e := lastAudit(t, db); e.Action != vrs.ActSetting || e.ObjectID != "reciprocity" {
+	e := lastAudit(t, db)
+	if e.Action != vrs.ActSetting || e.ObjectID != vrs.SettingName || e.Detail != `{"new":"Regional VRS","old":"First"}` {
 		t.Errorf("audit = %+v", e)
+	}
+	// Saving the same value again changes nothing and logs nothing.
+	if err := db.SetSetting(admin, vrs.SettingName, "Regional VRS"); err != nil {
+		t.Fatal(err)
+	}
+	if again := lastAudit(t, db); again.Seq != e.Seq {
+		t.Errorf("an unchanged setting was logged: %+v", again)
 	}
 }
 

@@ -42,7 +42,7 @@ func (s *Server) enrolForm(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	secret, _, err := auth.NewTOTP(s.cfg.Issuer, u.Name)
+	secret, _, err := auth.NewTOTP(s.setting(r, vrs.SettingName), u.Name)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -57,7 +57,7 @@ func (s *Server) enrolForm(w http.ResponseWriter, r *http.Request) {
 func (s *Server) renderEnrol(w http.ResponseWriter, r *http.Request, status int, u *vrs.User, secret, errKey string) {
 	p := s.newPage(r, "enrol.title")
 	d := &enrolData{Secret: secret, Required: u.NeedsSecondFactor(), Enabled: u.TOTPEnabled, AskPassword: stateOf(r).user != nil}
-	png, err := auth.TOTPQRCode(auth.TOTPURL(s.cfg.Issuer, u.Name, secret), 240)
+	png, err := auth.TOTPQRCode(auth.TOTPURL(s.setting(r, vrs.SettingName), u.Name, secret), 240)
 	if err != nil {
 		s.error(w, r, err)
 		return

@@ -148,7 +148,7 @@ func (s *Server) nav(r *http.Request, u *vrs.User) []navItem {
 		items = append(items, navItem{Href: "/admin/audit", Label: "nav.audit"})
 	}
 	if access.ManageInstallation(u) == nil {
-		items = append(items, navItem{Href: "/admin/countries", Label: "nav.countries"})
+		items = append(items, navItem{Href: "/admin/countries", Label: "nav.countries"}, navItem{Href: "/admin/settings", Label: "nav.settings"})
 	}
 	items = append(items, navItem{Href: "/account", Label: "nav.account"})
 	for i := range items {

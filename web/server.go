@@ -112,6 +112,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /admin/users/{id}/second-factor/reset", s.userResetSecondFactor)
 	m.HandleFunc("GET /admin/countries", s.countryList)
 	m.HandleFunc("POST /admin/countries/{code}", s.countryUpdate)
+	m.HandleFunc("GET /admin/settings", s.settingsPage)
+	m.HandleFunc("POST /admin/settings", s.settingsSave)
 	m.HandleFunc("GET /admin/audit", s.auditList)
 	m.HandleFunc("POST /admin/audit/verify", s.auditVerify)
 	m.HandleFunc("/", s.notFound)

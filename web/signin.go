@@ -14,6 +14,8 @@ import (
 type signinData struct {
 	Name string
 	Next string
+	// Notice is the installation's text above the form (terms of use).
+	Notice string
 }
 
 func (s *Server) signinForm(w http.ResponseWriter, r *http.Request) {
@@ -38,6 +40,7 @@ func (s *Server) renderSignin(w http.ResponseWriter, r *http.Request, status int
 		p.Error = p.T(errKey, args...)
 	}
 	p.Flash = s.flash(r)
+	d.Notice = s.setting(r, vrs.SettingSignInNotice)
 	p.Data = d
 	s.render(w, r, status, "signin", p)
 }
