@@ -255,17 +255,8 @@ func (s *Server) managedAgency(r *http.Request) (*vrs.Agency, error) {
 }
 
 func (s *Server) agencyUpdate(w http.ResponseWriter, r *http.Request) {
-	if _, err := requireManager(r); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if err := parseForm(r); err != nil {
-		s.error(w, r, err)
+	_, id, ok := s.managerPost(w, r)
+	if !ok {
 		return
 	}
 	sub := &agencySubmit{form: agencyForm{Name: r.PostFormValue("name"), Kind: vrs.AgencyKind(r.PostFormValue("kind"))}, disabled: checked(r, "disabled")}
@@ -282,17 +273,8 @@ func (s *Server) agencyUpdate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) unitCreate(w http.ResponseWriter, r *http.Request) {
-	if _, err := requireManager(r); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if err := parseForm(r); err != nil {
-		s.error(w, r, err)
+	_, id, ok := s.managerPost(w, r)
+	if !ok {
 		return
 	}
 	sub := &agencySubmit{unit: true, unitName: r.PostFormValue("name")}

@@ -41,6 +41,25 @@ func requireManager(r *http.Request) (*vrs.User, error) {
 	return u, nil
 }
 
+// managerPost reads what every administration POST on one object needs:
+// the managing user, the object's id from the path and the parsed form. On
+// failure it has answered and reports false.
+func (s *Server) managerPost(w http.ResponseWriter, r *http.Request) (*vrs.User, int64, bool) {
+	u, err := requireManager(r)
+	var id int64
+	if err == nil {
+		id, err = pathID(r, "id")
+	}
+	if err == nil {
+		err = parseForm(r)
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return nil, 0, false
+	}
+	return u, id, true
+}
+
 // isAdmin reports whether u manages the whole installation.
 func isAdmin(u *vrs.User) bool { return access.ManageInstallation(u) == nil }
 

@@ -339,18 +339,8 @@ func (s *Server) renderUser(w http.ResponseWriter, r *http.Request, sub *userSub
 // userUpdate changes a user's profile, roles, scopes and status. Roles the
 // actor may not grant are not in the form; those the user holds are kept.
 func (s *Server) userUpdate(w http.ResponseWriter, r *http.Request) {
-	actor, err := requireManager(r)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if err := parseForm(r); err != nil {
-		s.error(w, r, err)
+	actor, id, ok := s.managerPost(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
@@ -413,17 +403,8 @@ func sortedIDs(ids []int64) []int64 {
 // userResetPassword sets a new password chosen by the administrator or
 // focal point; the user's sessions end.
 func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) {
-	if _, err := requireManager(r); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if err := parseForm(r); err != nil {
-		s.error(w, r, err)
+	_, id, ok := s.managerPost(w, r)
+	if !ok {
 		return
 	}
 	ctx := r.Context()
@@ -451,13 +432,8 @@ func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) {
 // userResetSecondFactor turns a user's second factor off (a lost phone);
 // users whose role needs one set it up again at their next sign-in.
 func (s *Server) userResetSecondFactor(w http.ResponseWriter, r *http.Request) {
-	if _, err := requireManager(r); err != nil {
-		s.error(w, r, err)
-		return
-	}
-	id, err := pathID(r, "id")
-	if err != nil {
-		s.error(w, r, err)
+	_, id, ok := s.managerPost(w, r)
+	if !ok {
 		return
 	}
 	if err := s.store.SetSecondFactor(r.Context(), id, "", nil); err != nil {
