@@ -75,7 +75,7 @@ func (a *Agency) Validate() error {
 	if msg := validName(a.Name); msg != "" {
 		fields["name"] = msg
 	}
-	if len(a.Country) != 2 {
+	if !isCountryCode(a.Country) {
 		fields["country"] = "field.country_code"
 	}
 	if !a.Kind.Valid() {
@@ -85,6 +85,11 @@ func (a *Agency) Validate() error {
 		return FieldErrors(fields)
 	}
 	return nil
+}
+
+// isCountryCode reports whether s has the shape of an ISO 3166-1 alpha-2 code.
+func isCountryCode(s string) bool {
+	return len(s) == 2 && s[0] >= 'A' && s[0] <= 'Z' && s[1] >= 'A' && s[1] <= 'Z'
 }
 
 func validName(s string) string {

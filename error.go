@@ -51,7 +51,7 @@ func ErrorCode(err error) string {
 		return ""
 	}
 	var e *Error
-	if errors.As(err, &e) {
+	if errors.As(err, &e) && e != nil {
 		return e.Code
 	}
 	return EINTERNAL
@@ -61,7 +61,7 @@ func ErrorCode(err error) string {
 // that their text (which may hold anything) never reaches a user.
 func AsError(err error) *Error {
 	var e *Error
-	if errors.As(err, &e) {
+	if errors.As(err, &e) && e != nil {
 		return e
 	}
 	return Errorf(EINTERNAL, "error.internal")

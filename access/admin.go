@@ -58,6 +58,12 @@ func GrantRoles(u *vrs.User, roles []vrs.Role) error {
 	if ManageInstallation(u) == nil {
 		return nil
 	}
+	if u == nil {
+		return vrs.Errorf(vrs.EUNAUTHORIZED, "error.unauthorized")
+	}
+	if !u.HasRole(vrs.RoleFocalPoint) {
+		return vrs.Forbidden()
+	}
 	for _, r := range roles {
 		if r == vrs.RoleAdmin || r == vrs.RoleRegionalAnalyst {
 			return vrs.Errorf(vrs.EFORBIDDEN, "error.role_not_grantable", string(r))
@@ -72,7 +78,11 @@ func ReadAuditCountry(u *vrs.User) (country string, err error) {
 	if ManageInstallation(u) == nil {
 		return "", nil
 	}
-	if u != nil && u.HasRole(vrs.RoleFocalPoint) {
+	if u == nil {
+		return "", vrs.Errorf(vrs.EUNAUTHORIZED, "error.unauthorized")
+	}
+	// "" means every country: a focal point without one reads nothing.
+	if u.HasRole(vrs.RoleFocalPoint) && u.Country != "" {
 		return u.Country, nil
 	}
 	return "", vrs.Forbidden()
