@@ -54,6 +54,8 @@ var commands = []command{
 	{"audit verify", "check the audit log's hash chain", cmdAuditVerify},
 	{"backup", "write a consistent copy of a SQLite store, while it runs", cmdBackup},
 	{"restore", "replace a SQLite store with a backup, server stopped", cmdRestore},
+	{"bench api", "measure GET /api/v1/me with an API token on this machine", cmdBenchAPI},
+	{"bench ready", "measure how soon a new server answers /healthz", cmdBenchReady},
 }
 
 // run is the whole program: it returns the exit status (0 ok, 1 failed,
