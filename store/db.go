@@ -208,10 +208,18 @@ func fromNullMicros(n sql.NullInt64) *time.Time {
 // tests that must reach past the store's rules (to tamper with the audit log).
 func (db *DB) SQL() *sql.DB { return db.writer }
 
+// scanner is one result row of either driver.
+type scanner interface{ Scan(dest ...any) error }
+
 // readRow runs a fixed query on the read pool through a prepared statement
 // kept for the life of the store: on the hot paths (every API request looks
-// up its token) this saves parsing and planning the SQL each time.
-func (db *DB) readRow(ctx context.Context, query string, args ...any) *sql.Row {
+// up its token) this saves parsing and planning the SQL each time. On
+// PostgreSQL it goes to pgx directly, whose statement cache does the same
+// in one round trip. A missing row is an error that errors.Is sql.ErrNoRows.
+func (db *DB) readRow(ctx context.Context, query string, args ...any) scanner {
+	if db.pool != nil {
+		return db.pool.QueryRow(ctx, query, args...)
+	}
 	if st, ok := db.stmts.Load(query); ok {
 		return st.(*sql.Stmt).QueryRowContext(ctx, args...)
 	}

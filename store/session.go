@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"strconv"
 	"time"
 
@@ -27,7 +28,7 @@ func (db *DB) FindSession(ctx context.Context, id string) (*vrs.Session, *vrs.Us
 		FROM sessions s JOIN users u ON u.id = s.user_id JOIN agencies a ON a.id = u.agency_id
 		WHERE s.id = $1 AND u.disabled = FALSE`, id),
 		&s.UserID, &s.CSRFToken, &s.MFAPassed, &created, &seen, &s.ClientIP, &s.UserAgent, &s.PendingTOTP)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, vrs.Errorf(vrs.ENOTFOUND, "error.session_expired")
 	}
 	if err != nil {
@@ -143,7 +144,7 @@ func (db *DB) FindTokenUser(ctx context.Context, hash string) (*vrs.APIToken, *v
 		FROM api_tokens t JOIN users u ON u.id = t.user_id JOIN agencies a ON a.id = u.agency_id
 		WHERE t.hash = $1 AND t.revoked_at IS NULL AND (t.expires_at IS NULL OR t.expires_at > $2) AND u.disabled = FALSE`,
 		hash, micros(db.Now())), tokenDest(tok, &created, &used, &expires, &revoked)...)
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil, vrs.Errorf(vrs.EUNAUTHORIZED, "error.token_invalid")
 	}
 	if err != nil {

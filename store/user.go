@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"slices"
 	"strconv"
 	"strings"
@@ -115,7 +116,7 @@ func (db *DB) CreateUser(ctx context.Context, u *vrs.User) error {
 
 func (db *DB) findUser(ctx context.Context, where string, arg any) (*vrs.User, error) {
 	u, err := scanUser(db.readRow(ctx, `SELECT `+userColumns+userFrom+` WHERE `+where, arg))
-	if err == sql.ErrNoRows {
+	if errors.Is(err, sql.ErrNoRows) {
 		return nil, vrs.NotFound("user")
 	}
 	return u, err

@@ -188,6 +188,12 @@ type ErrorBody struct {
 // generic message.
 func (s *Server) error(w http.ResponseWriter, r *http.Request, err error) {
 	e := vrs.AsError(err)
+	if e.Code == vrs.EINTERNAL && r.Context().Err() != nil {
+		// The client went away mid-request: nobody reads an answer, and it
+		// is not the server's fault.
+		s.log.Debug("request cancelled", "method", r.Method, "path", r.URL.Path)
+		return
+	}
 	if e.Code == vrs.EINTERNAL {
 		s.log.Error("internal error", "method", r.Method, "path", r.URL.Path, "err", err)
 	}
