@@ -255,7 +255,9 @@ func (db *DB) UpdateUser(ctx context.Context, id int64, upd vrs.UserUpdate) (*vr
 		if n, _ := res.RowsAffected(); n == 0 {
 			return vrs.Errorf(vrs.ECONFLICT, "error.user_changed")
 		}
-		if u.Disabled {
+		// A disabled user, or one whose roles changed (a new role may need a
+		// second factor), signs in again.
+		if u.Disabled || slices.Contains(changed, "roles") {
 			if _, err := t.exec(`DELETE FROM sessions WHERE user_id = $1`, u.ID); err != nil {
 				return err
 			}

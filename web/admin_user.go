@@ -403,8 +403,14 @@ func sortedIDs(ids []int64) []int64 {
 // userResetPassword sets a new password chosen by the administrator or
 // focal point; the user's sessions end.
 func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) {
-	_, id, ok := s.managerPost(w, r)
+	actor, id, ok := s.managerPost(w, r)
 	if !ok {
+		return
+	}
+	// One's own credentials change on the account page, which asks for
+	// the current password.
+	if id == actor.ID {
+		s.error(w, r, vrs.Errorf(vrs.EFORBIDDEN, "error.use_account_page"))
 		return
 	}
 	ctx := r.Context()
@@ -432,8 +438,14 @@ func (s *Server) userResetPassword(w http.ResponseWriter, r *http.Request) {
 // userResetSecondFactor turns a user's second factor off (a lost phone);
 // users whose role needs one set it up again at their next sign-in.
 func (s *Server) userResetSecondFactor(w http.ResponseWriter, r *http.Request) {
-	_, id, ok := s.managerPost(w, r)
+	actor, id, ok := s.managerPost(w, r)
 	if !ok {
+		return
+	}
+	// One's own credentials change on the account page, which asks for
+	// the current password.
+	if id == actor.ID {
+		s.error(w, r, vrs.Errorf(vrs.EFORBIDDEN, "error.use_account_page"))
 		return
 	}
 	if err := s.store.SetSecondFactor(r.Context(), id, "", nil); err != nil {

@@ -111,7 +111,9 @@ func (s *Server) authenticate(next http.Handler) http.Handler {
 			meta.Via = "api"
 		}
 		now := s.cfg.Now()
-		if authz := r.Header.Get("Authorization"); authz != "" {
+		// API tokens open the API only: the pages (account, administration)
+		// need a signed-in browser with every factor given.
+		if authz := r.Header.Get("Authorization"); authz != "" && isAPI(r) {
 			plain, ok := strings.CutPrefix(authz, "Bearer ")
 			if !ok {
 				s.error(w, r, vrs.Errorf(vrs.EUNAUTHORIZED, "error.authorization_scheme"))
@@ -190,7 +192,7 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 		}
 		got := r.Header.Get("X-CSRF-Token")
 		if got == "" && !isAPI(r) {
-			if err := parseForm(r); err != nil && vrs.ErrorCode(err) == vrs.ETOOLARGE {
+			if err := parseForm(r); err != nil {
 				s.error(w, r, err)
 				return
 			}
