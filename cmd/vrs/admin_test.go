@@ -2,6 +2,9 @@ package main
 
 import (
 	"context"
+	"errors"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -194,4 +197,38 @@ func countUsers(t *testing.T, in *installation) int {
 func newMain(t testing.TB) *Main {
 	c, _, _ := newCLI("")
 	return c.newMain(Config{})
+}
+
+// TestDataDirBeatsEnvironmentDB: an explicit --data-dir is the store the
+// command works on, even when VRS_DB names another one.
+func TestDataDirBeatsEnvironmentDB(t *testing.T) {
+	prod := filepath.Join(t.TempDir(), "prod.db")
+	test := filepath.Join(t.TempDir(), "test")
+	run := func(args ...string) int {
+		c, _, _ := newCLI("")
+		c.getenv = func(k string) string {
+			if k == "VRS_DB" {
+				return prod
+			}
+			return ""
+		}
+		return c.run(context.Background(), args)
+	}
+	if code := run("agency", "add", "--data-dir", test, "--country", "TH", "--name", "Royal Thai Police", "--kind", "police"); code != 0 {
+		t.Fatalf("agency add: exit %d", code)
+	}
+	if _, err := os.Stat(prod); !errors.Is(err, os.ErrNotExist) {
+		t.Fatalf("VRS_DB's store was written despite --data-dir: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(test, DBFile)); err != nil {
+		t.Fatalf("--data-dir's store was not created: %v", err)
+	}
+	// --db still wins over --data-dir, in either order.
+	other := filepath.Join(t.TempDir(), "other.db")
+	if code := run("agency", "add", "--db", other, "--data-dir", test, "--country", "VN", "--name", "Border Guard", "--kind", "border_guard"); code != 0 {
+		t.Fatalf("agency add with --db: exit %d", code)
+	}
+	if _, err := os.Stat(other); err != nil {
+		t.Fatalf("--db was ignored: %v", err)
+	}
 }

@@ -253,9 +253,25 @@ func (c *cli) env(name, def string) string {
 }
 
 // storeFlags adds --data-dir and --db, with their environment fallbacks.
+// A --data-dir given on the command line wins over VRS_DB from the
+// environment: otherwise `--data-dir test` could write to the store VRS_DB
+// names. Only --db itself overrides --data-dir.
 func (c *cli) storeFlags(fs *flag.FlagSet, cfg *Config) {
-	fs.StringVar(&cfg.DataDir, "data-dir", c.env("VRS_DATA_DIR", DefaultDataDir), "data directory: holds vrs.db and the lock file (env VRS_DATA_DIR)")
-	fs.StringVar(&cfg.DB, "db", c.env("VRS_DB", ""), "store: a postgres:// URL or a SQLite file (default <data-dir>/vrs.db) (env VRS_DB)")
+	cfg.DataDir = c.env("VRS_DATA_DIR", DefaultDataDir)
+	envDB := c.env("VRS_DB", "")
+	cfg.DB = envDB
+	dbSet := false
+	fs.Func("data-dir", "data directory: holds vrs.db and the lock file (env VRS_DATA_DIR)", func(v string) error {
+		cfg.DataDir = v
+		if !dbSet {
+			cfg.DB = ""
+		}
+		return nil
+	})
+	fs.Func("db", "store: a postgres:// URL or a SQLite file (default <data-dir>/vrs.db) (env VRS_DB)", func(v string) error {
+		cfg.DB, dbSet = v, true
+		return nil
+	})
 }
 
 // newMain returns a Main for cfg that logs as text to stderr.

@@ -66,7 +66,12 @@ PostgreSQL stores are restored with pg_restore.`)
 	if err := syncFile(tmp); err != nil {
 		return err
 	}
-	// A stale WAL would be replayed into the new file: remove it first.
+	// A stale WAL would be replayed into the new file, so it goes; but fold
+	// it into the old file first, so that a crash before the rename leaves
+	// the old store whole, last transactions included.
+	if err := checkpoint(target); err != nil {
+		return err
+	}
 	for _, suffix := range []string{"-wal", "-shm"} {
 		if err := os.Remove(target + suffix); err != nil && !errors.Is(err, os.ErrNotExist) {
 			return err
@@ -177,4 +182,24 @@ func removeSQLite(path string) {
 	for _, suffix := range []string{"", "-wal", "-shm"} {
 		os.Remove(path + suffix)
 	}
+}
+
+// checkpoint folds an existing SQLite store's WAL into its main file.
+func checkpoint(path string) error {
+	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
+		return nil
+	}
+	conn, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	var busy, logged, done int
+	if err := conn.QueryRow(`PRAGMA wal_checkpoint(TRUNCATE)`).Scan(&busy, &logged, &done); err != nil {
+		return fmt.Errorf("checkpoint %s: %w", path, err)
+	}
+	if busy != 0 {
+		return fmt.Errorf("checkpoint %s: the store is in use", path)
+	}
+	return nil
 }
