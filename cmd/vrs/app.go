@@ -33,6 +33,7 @@ type Main struct {
 	DB      *store.DB
 
 	lock     *fileLock
+	use      *fileLock
 	ln       net.Listener
 	server   *http.Server
 	serveErr chan error
@@ -66,8 +67,9 @@ func (m *Main) sqlitePath() (string, error) {
 	return filepath.Abs(m.Config.DSN())
 }
 
-// Lock takes the exclusive lock that tells restore a server is running.
-// PostgreSQL stores need no lock: several servers may share one.
+// Lock takes the server lock: one server per SQLite store, exclusively,
+// and the shared use lock (see useLock). PostgreSQL stores need no lock:
+// several servers may share one.
 func (m *Main) Lock() error {
 	if m.lock != nil {
 		return nil
@@ -79,7 +81,29 @@ func (m *Main) Lock() error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	m.lock, err = lockFile(lockPath(path))
+	m.lock, err = lockExclusive(lockPath(path))
+	if err == nil {
+		err = m.useLock()
+	}
+	return m.lockError(err, path)
+}
+
+// useLock takes the use lock, shared by servers and administration
+// commands and held until Close, so that a restore (which takes it
+// exclusively) never swaps the file under any of them.
+func (m *Main) useLock() error {
+	if m.use != nil {
+		return nil
+	}
+	path, err := m.sqlitePath()
+	if err != nil || path == "" {
+		return err
+	}
+	m.use, err = lockFile(useLockPath(path))
+	return m.lockError(err, path)
+}
+
+func (m *Main) lockError(err error, path string) error {
 	switch {
 	case errors.Is(err, errLockUnsupported):
 		m.Logger.Warn("no lock file on this system: do not run restore while the server runs")
@@ -110,6 +134,9 @@ func (m *Main) OpenStore(ctx context.Context, create bool) error {
 			}
 		} else if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
 			return vrs.Errorf(vrs.ENOTFOUND, "cli.no_store", path)
+		}
+		if err := m.useLock(); err != nil {
+			return err
 		}
 	}
 	db, err := store.Open(ctx, dsn)
@@ -254,6 +281,9 @@ func (m *Main) Close() error {
 		}
 		if m.DB != nil {
 			errs = append(errs, m.DB.Close())
+		}
+		if m.use != nil {
+			errs = append(errs, m.use.Unlock())
 		}
 		if m.lock != nil {
 			errs = append(errs, m.lock.Unlock())

@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"database/sql"
+	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"slices"
@@ -34,7 +36,7 @@ func TestBackupRestore(t *testing.T) {
 		for _, e := range entries {
 			names = append(names, e.Name())
 		}
-		if !slices.Equal(names, []string{"vrs.db", "vrs.lock"}) {
+		if !slices.Equal(names, []string{"vrs.db", "vrs.lock", "vrs.use.lock"}) {
 			t.Errorf("data directory holds %v", names)
 		}
 	}
@@ -130,6 +132,20 @@ func TestRestoreRefusedWhileServing(t *testing.T) {
 		if r := vrsRun(t, "", in.cmd("restore", "--from", backup, "--force")...); r.code != 1 || !strings.Contains(r.stderr, "Stop it and try again") {
 			t.Errorf("exit %d stderr %q", r.code, r.stderr)
 		}
+	})
+	// An administration command holds the use lock while its store is
+	// open: a restore must wait for it, not swap the file underneath.
+	t.Run("CommandRunning", func(t *testing.T) {
+		m := NewMain(Config{DataDir: in.dir}, slog.New(slog.NewTextHandler(io.Discard, nil)), catalog)
+		if err := m.OpenStore(context.Background(), false); err != nil {
+			t.Fatal(err)
+		}
+		r := vrsRun(t, "", in.cmd("restore", "--from", backup, "--force")...)
+		m.Close()
+		if r.code != 1 || !strings.Contains(r.stderr, "Stop it and try again") {
+			t.Errorf("restore during a command: exit %d stderr %q", r.code, r.stderr)
+		}
+		must(t, "", in.cmd("restore", "--from", backup, "--force")...)
 	})
 }
 

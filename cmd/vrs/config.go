@@ -64,3 +64,9 @@ func (c Config) TLS() bool { return c.TLSCert != "" || c.TLSKey != "" }
 func lockPath(dbPath string) string {
 	return strings.TrimSuffix(dbPath, filepath.Ext(dbPath)) + ".lock"
 }
+
+// useLockPath is the lock every server and command shares and restore
+// takes alone.
+func useLockPath(dbPath string) string {
+	return strings.TrimSuffix(dbPath, filepath.Ext(dbPath)) + ".use.lock"
+}

@@ -5,6 +5,6 @@ package main
 import "os"
 
 // Without flock, serve runs unlocked (it warns) and restore refuses.
-func flock(*os.File) error { return errLockUnsupported }
+func flock(*os.File, bool) error { return errLockUnsupported }
 
 func funlock(*os.File) error { return nil }

@@ -43,13 +43,15 @@ PostgreSQL stores are restored with pg_restore.`)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	lock, err := lockFile(lockPath(target))
-	if errors.Is(err, errLocked) {
-		return vrs.Errorf(vrs.ECONFLICT, "cli.locked", dir)
-	} else if err != nil {
-		return err
+	for _, p := range []string{lockPath(target), useLockPath(target)} {
+		lock, err := lockExclusive(p)
+		if errors.Is(err, errLocked) {
+			return vrs.Errorf(vrs.ECONFLICT, "cli.locked", dir)
+		} else if err != nil {
+			return err
+		}
+		defer lock.Unlock()
 	}
-	defer lock.Unlock()
 	if _, err := os.Stat(target); err == nil && !*force {
 		return vrs.Errorf(vrs.ECONFLICT, "cli.restore_exists", target)
 	}
