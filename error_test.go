@@ -125,7 +125,7 @@ func TestUserFromContext(t *testing.T) {
 		{"Replaced", vrs.NewContextWithUser(vrs.NewContextWithUser(context.Background(), vrs.SystemUser), u), u},
 		{"MetaOnly", vrs.NewContextWithMeta(context.Background(), vrs.RequestMeta{Via: "web"}), nil},
 		{"UnderMeta", vrs.NewContextWithMeta(vrs.NewContextWithUser(context.Background(), u), vrs.RequestMeta{Via: "api"}), u},
-		{"OtherKeyType", context.WithValue(context.Background(), 0, u), nil},
+		{"OtherKeyType", context.WithValue(context.Background(), otherKey(0), u), nil},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -148,7 +148,7 @@ func TestMetaFromContext(t *testing.T) {
 		{"Replaced", vrs.NewContextWithMeta(vrs.NewContextWithMeta(context.Background(), vrs.RequestMeta{Via: "cli"}), m), m},
 		{"UserOnly", vrs.NewContextWithUser(context.Background(), vrs.SystemUser), vrs.RequestMeta{}},
 		{"UnderUser", vrs.NewContextWithUser(vrs.NewContextWithMeta(context.Background(), m), vrs.SystemUser), m},
-		{"OtherKeyType", context.WithValue(context.Background(), 1, m), vrs.RequestMeta{}},
+		{"OtherKeyType", context.WithValue(context.Background(), otherKey(1), m), vrs.RequestMeta{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -158,3 +158,7 @@ func TestMetaFromContext(t *testing.T) {
 		})
 	}
 }
+
+// otherKey is a context key of another package's type, with the values the
+// root package's own keys have.
+type otherKey int

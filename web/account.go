@@ -60,25 +60,15 @@ func (s *Server) accountPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := r.Context()
-	current, next := r.PostFormValue("current"), r.PostFormValue("new")
+	next := r.PostFormValue("new")
 	fail := func(key string) {
 		s.renderAccount(w, r, http.StatusBadRequest, &accountData{PasswordError: s.cat.T(stateOf(r).lang, key)})
 	}
-	full, err := s.store.FindUserByName(ctx, u.Name)
-	if err != nil {
+	if status, msg, err := s.confirmPassword(r, u, r.PostFormValue("current")); err != nil {
 		s.error(w, r, err)
 		return
-	}
-	ip, now := clientIP(r), s.cfg.Now()
-	if wait, by := s.cfg.Throttle.Check(u.Name, ip, now); wait > 0 {
-		s.renderAccount(w, r, http.StatusTooManyRequests, &accountData{PasswordError: s.cat.T(stateOf(r).lang, "signin.throttled_"+by, minutes(wait.Minutes()))})
-		return
-	}
-	if ok, _, err := s.cfg.Hasher.Verify(ctx, current, full.PasswordHash); err != nil || !ok {
-		// Guessing the current password from an open session is throttled
-		// like signing in.
-		s.cfg.Throttle.Failure(u.Name, ip, now)
-		fail("account.password_wrong")
+	} else if msg != "" {
+		s.renderAccount(w, r, status, &accountData{PasswordError: msg})
 		return
 	}
 	if next != r.PostFormValue("confirm") {
@@ -158,4 +148,24 @@ func (s *Server) tokenRevoke(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	seeOther(w, r, "/account", "token_revoked")
+}
+
+// confirmPassword checks a signed-in user's current password before a
+// change to their credentials. Guessing it from an open session is
+// throttled like signing in. It answers "" when the password is right, or
+// the status and message to show; err is for failures of the store.
+func (s *Server) confirmPassword(r *http.Request, u *vrs.User, password string) (int, string, error) {
+	lang, ip, now := stateOf(r).lang, clientIP(r), s.cfg.Now()
+	if wait, by := s.cfg.Throttle.Check(u.Name, ip, now); wait > 0 {
+		return http.StatusTooManyRequests, s.cat.T(lang, "signin.throttled_"+by, minutes(wait.Minutes())), nil
+	}
+	full, err := s.store.FindUserByName(r.Context(), u.Name)
+	if err != nil {
+		return 0, "", err
+	}
+	if ok, _, err := s.cfg.Hasher.Verify(r.Context(), password, full.PasswordHash); err != nil || !ok {
+		s.cfg.Throttle.Failure(u.Name, ip, now)
+		return http.StatusUnauthorized, s.cat.T(lang, "account.password_wrong"), nil
+	}
+	return 0, "", nil
 }

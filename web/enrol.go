@@ -55,6 +55,15 @@ func (s *Server) enrolForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) renderEnrol(w http.ResponseWriter, r *http.Request, status int, u *vrs.User, secret, errKey string) {
+	msg := ""
+	if errKey != "" {
+		msg = s.cat.T(stateOf(r).lang, errKey)
+	}
+	s.renderEnrolMessage(w, r, status, u, secret, msg)
+}
+
+// renderEnrolMessage shows the enrolment page with an already translated error.
+func (s *Server) renderEnrolMessage(w http.ResponseWriter, r *http.Request, status int, u *vrs.User, secret, msg string) {
 	p := s.newPage(r, "enrol.title")
 	d := &enrolData{Secret: secret, Required: u.NeedsSecondFactor(), Enabled: u.TOTPEnabled, AskPassword: stateOf(r).user != nil}
 	png, err := auth.TOTPQRCode(auth.TOTPURL(s.setting(r, vrs.SettingName), u.Name, secret), 240)
@@ -64,9 +73,7 @@ func (s *Server) renderEnrol(w http.ResponseWriter, r *http.Request, status int,
 	}
 	// A data: URL keeps the secret out of any further request or log.
 	d.QR = template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(png))
-	if errKey != "" {
-		p.Error = p.T(errKey)
-	}
+	p.Error = msg
 	p.Data = d
 	s.render(w, r, status, "enrol", p)
 }
@@ -89,26 +96,18 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	ctx := vrs.NewContextWithUser(r.Context(), u)
-	ip, now := clientIP(r), s.cfg.Now()
-	if wait, by := s.cfg.Throttle.Check(u.Name, ip, now); wait > 0 {
-		p := s.newPage(r, "enrol.title")
-		p.Error = p.T("signin.throttled_"+by, minutes(wait.Minutes()))
-		s.render(w, r, http.StatusTooManyRequests, "error", withHint(p, "errorpage.too_many_requests.hint"))
-		return
-	}
+	// A signed-in user replacing or adding a second factor confirms it
+	// with their password; half-way through sign-in they just gave it.
 	if st.user != nil {
-		full, err := s.store.FindUserByName(ctx, u.Name)
-		if err != nil {
+		if status, msg, err := s.confirmPassword(r, u, r.PostFormValue("password")); err != nil {
 			s.error(w, r, err)
 			return
-		}
-		if ok, _, err := s.cfg.Hasher.Verify(ctx, r.PostFormValue("password"), full.PasswordHash); err != nil || !ok {
-			s.cfg.Throttle.Failure(u.Name, ip, now)
-			s.renderEnrol(w, r, http.StatusUnauthorized, u, secret, "account.password_wrong")
+		} else if msg != "" {
+			s.renderEnrolMessage(w, r, status, u, secret, msg)
 			return
 		}
 	}
-	step, ok := auth.CheckTOTP(secret, r.PostFormValue("code"), now)
+	step, ok := auth.CheckTOTP(secret, r.PostFormValue("code"), s.cfg.Now())
 	if !ok {
 		s.renderEnrol(w, r, http.StatusBadRequest, u, secret, "enrol.code_wrong")
 		return
@@ -142,10 +141,4 @@ func (s *Server) enrol(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "enrol.done_title")
 	p.Data = &enrolData{Codes: codes, Enabled: true, Required: u.NeedsSecondFactor()}
 	s.render(w, r, http.StatusOK, "enrol_done", p)
-}
-
-// withHint sets the error page's advice.
-func withHint(p *page, hint string) *page {
-	p.Data = hint
-	return p
 }
