@@ -1,0 +1,374 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"strconv"
+	"strings"
+
+	"vrs"
+	"vrs/access"
+)
+
+// FindIncident returns one incident with its personal data, through the
+// access rule, and records the read in the audit log.
+func (db *DB) FindIncident(ctx context.Context, id int64) (*vrs.Incident, error) {
+	u, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	inc, err := db.findIncident(ctx, u, id, true)
+	if err != nil {
+		return nil, err
+	}
+	err = db.write(ctx, func(t *tx) error {
+		return t.audit(&vrs.AuditEntry{Action: vrs.ActIncidentRead, ObjectType: "incident", ObjectID: strconv.FormatInt(id, 10),
+			Country: inc.Country, Detail: detail(map[string]any{"version": inc.Version})})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return inc, nil
+}
+
+// findIncident reads the current version; personal says whether to
+// decrypt the personal data (the caller audits it).
+func (db *DB) findIncident(ctx context.Context, u *vrs.User, id int64, personal bool) (*vrs.Incident, error) {
+	args := []any{id}
+	pred := access.IncidentPredicate(u, &args)
+	var (
+		body, status, agencyName, country, note string
+		updatedName                             sql.NullString
+		ct                                      []byte
+		keyID, agencyID, createdBy, updatedBy   int64
+		createdAt, updatedAt                    int64
+		version                                 int
+	)
+	err := db.reader.QueryRowContext(ctx, `SELECT i.agency_id, a.name, i.country, i.status, i.version, i.body, i.personal, i.key_id, i.note,
+			i.created_by, i.created_at, i.updated_by, i.updated_at, u.name
+		FROM incidents i JOIN agencies a ON a.id = i.agency_id LEFT JOIN users u ON u.id = i.updated_by
+		WHERE i.id = $1 AND `+pred, args...).
+		Scan(&agencyID, &agencyName, &country, &status, &version, &body, &ct, &keyID, &note, &createdBy, &createdAt, &updatedBy, &updatedAt, &updatedName)
+	if err == sql.ErrNoRows {
+		return nil, vrs.NotFound("incident")
+	}
+	if err != nil {
+		return nil, err
+	}
+	inc := &vrs.Incident{}
+	if err := json.Unmarshal([]byte(body), inc); err != nil {
+		return nil, fmt.Errorf("incident %d: body: %w", id, err)
+	}
+	inc.ID, inc.AgencyID, inc.AgencyName, inc.Country = id, agencyID, agencyName, country
+	inc.Status, inc.Version = vrs.IncidentStatus(status), version
+	inc.CreatedBy, inc.CreatedAt, inc.UpdatedBy, inc.UpdatedAt = createdBy, fromMicros(createdAt), updatedBy, fromMicros(updatedAt)
+	inc.UpdatedName = updatedName.String
+	inc.ReviewNote = ""
+	if inc.Status == vrs.StatusReturned {
+		inc.ReviewNote = note
+	}
+	if personal {
+		if err := db.openPersonal(inc, id, version, keyID, ct); err != nil {
+			return nil, err
+		}
+	}
+	return inc, nil
+}
+
+// openPersonal decrypts a sealed blob into inc.
+func (db *DB) openPersonal(inc *vrs.Incident, id int64, version int, keyID int64, ct []byte) error {
+	if ct == nil {
+		return nil
+	}
+	kr, err := db.Keyring()
+	if err != nil {
+		return err
+	}
+	plain, err := kr.Open(keyID, incidentAAD(id, version), ct)
+	if err != nil {
+		return fmt.Errorf("incident %d v%d: %w", id, version, err)
+	}
+	p := &vrs.PersonalData{}
+	if err := json.Unmarshal(plain, p); err != nil {
+		return fmt.Errorf("incident %d v%d: personal data: %w", id, version, err)
+	}
+	inc.MergePersonal(p)
+	return nil
+}
+
+// incidentSorts maps a sort name to its column and direction.
+var incidentSorts = map[string]struct {
+	col  string
+	desc bool
+	kind byte // 'i' integer, 's' string
+}{
+	"-updated":  {"i.updated_at", true, 'i'},
+	"updated":   {"i.updated_at", false, 'i'},
+	"-detected": {"i.detected_on", true, 's'},
+	"detected":  {"i.detected_on", false, 's'},
+	"reference": {"i.reference", false, 's'},
+}
+
+// IncidentSorts lists the sort names ListIncidents accepts.
+func IncidentSorts() []string { return []string{"-updated", "updated", "-detected", "detected", "reference"} }
+
+// Page sizes of the incident list.
+const (
+	DefaultIncidentPage = 50
+	MaxIncidentPage     = 200
+)
+
+// ListIncidents answers one page of the incidents the user may see, newest
+// change first unless the filter sorts otherwise. Pages follow a cursor
+// (keyset), so that page 1,000 costs what page 1 costs.
+func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.IncidentPage, error) {
+	u, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if f.Sort == "" {
+		f.Sort = "-updated"
+	}
+	sort, ok := incidentSorts[f.Sort]
+	if !ok {
+		return nil, vrs.FieldErrors(map[string]string{"sort": "field.sort"})
+	}
+	switch {
+	case f.Limit == 0:
+		f.Limit = DefaultIncidentPage
+	case f.Limit < 0 || f.Limit > MaxIncidentPage:
+		return nil, vrs.FieldErrors(map[string]string{"limit": "field.page_size"})
+	}
+	var args []any
+	arg := func(v any) string {
+		args = append(args, v)
+		return "$" + strconv.Itoa(len(args))
+	}
+	where := []string{access.IncidentPredicate(u, &args)}
+	if len(f.Types) > 0 {
+		ph := make([]string, len(f.Types))
+		for i, t := range f.Types {
+			ph[i] = arg(string(t))
+		}
+		where = append(where, "i.type IN ("+strings.Join(ph, ", ")+")")
+	}
+	if len(f.Statuses) > 0 {
+		ph := make([]string, len(f.Statuses))
+		for i, s := range f.Statuses {
+			ph[i] = arg(string(s))
+		}
+		where = append(where, "i.status IN ("+strings.Join(ph, ", ")+")")
+	}
+	if f.From != "" {
+		where = append(where, "i.detected_on >= "+arg(f.From))
+	}
+	if f.To != "" {
+		where = append(where, "i.detected_on <= "+arg(f.To))
+	}
+	if f.Country != "" {
+		where = append(where, "i.country = "+arg(strings.ToUpper(f.Country)))
+	}
+	if f.AgencyID != 0 {
+		where = append(where, "i.agency_id = "+arg(f.AgencyID))
+	}
+	if f.Nationality != "" {
+		where = append(where, "i.id IN (SELECT incident_id FROM incident_facets WHERE facet = 'nat' AND value = "+arg(strings.ToUpper(f.Nationality))+")")
+	}
+	if f.RouteCountry != "" {
+		where = append(where, "i.id IN (SELECT incident_id FROM incident_facets WHERE facet = 'route' AND value = "+arg(strings.ToUpper(f.RouteCountry))+")")
+	}
+	if text := strings.TrimSpace(f.Text); text != "" {
+		if db.dialect == sqliteDialect {
+			q := ftsQuery(text)
+			if q == "" {
+				return &vrs.IncidentPage{Items: []*vrs.IncidentSummary{}}, nil
+			}
+			where = append(where, "i.id IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH "+arg(q)+")")
+		} else {
+			where = append(where, "to_tsvector('simple', i.search_text) @@ plainto_tsquery('simple', "+arg(text)+")")
+		}
+	}
+	if f.Identifier != "" {
+		kr, err := db.Keyring()
+		if err != nil {
+			return nil, err
+		}
+		kind := f.IdentifierKind
+		if kind == "" {
+			kind = "name"
+		}
+		d := kr.BlindIndex(kind, f.Identifier)
+		if d == nil {
+			return nil, vrs.FieldErrors(map[string]string{"identifier": "field.identifier_empty"})
+		}
+		where = append(where, "i.id IN (SELECT incident_id FROM identifier_index WHERE digest = "+arg(d)+")")
+		// A search by personal identifier is a read of personal data:
+		// the log says who searched which kind, never the value.
+		err = db.write(ctx, func(t *tx) error {
+			return t.audit(&vrs.AuditEntry{Action: vrs.ActIncidentSearch, ObjectType: "incident", Country: u.Country,
+				Detail: detail(map[string]string{"kind": kind})})
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	if f.After != "" {
+		v, id, err := decodeCursor(f.After, sort.kind)
+		if err != nil {
+			return nil, err
+		}
+		op := ">"
+		if sort.desc {
+			op = "<"
+		}
+		where = append(where, fmt.Sprintf("(%s, i.id) %s (%s, %s)", sort.col, op, arg(v), arg(id)))
+	}
+	dir := "ASC"
+	if sort.desc {
+		dir = "DESC"
+	}
+	q := `SELECT i.id, i.agency_id, a.name, i.country, i.reference, i.type, i.status, i.version, i.detected_on, i.place_country, i.place_name,
+			i.persons, i.updated_at
+		FROM incidents i JOIN agencies a ON a.id = i.agency_id
+		WHERE ` + strings.Join(where, " AND ") + `
+		ORDER BY ` + sort.col + " " + dir + ", i.id " + dir + " LIMIT " + strconv.Itoa(f.Limit+1)
+	rows, err := db.reader.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	page := &vrs.IncidentPage{Items: make([]*vrs.IncidentSummary, 0, f.Limit)}
+	for rows.Next() {
+		s := &vrs.IncidentSummary{}
+		var typ, status string
+		var updated int64
+		if err := rows.Scan(&s.ID, &s.AgencyID, &s.AgencyName, &s.Country, &s.Reference, &typ, &status, &s.Version, &s.DetectedOn,
+			&s.Place, &s.PlaceName, &s.Persons, &updated); err != nil {
+			return nil, err
+		}
+		s.Type, s.Status, s.UpdatedAt = vrs.IncidentType(typ), vrs.IncidentStatus(status), fromMicros(updated)
+		page.Items = append(page.Items, s)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(page.Items) > f.Limit {
+		page.Items = page.Items[:f.Limit]
+		last := page.Items[f.Limit-1]
+		var v string
+		switch f.Sort {
+		case "-updated", "updated":
+			v = strconv.FormatInt(micros(last.UpdatedAt), 10)
+		case "-detected", "detected":
+			v = last.DetectedOn
+		default:
+			v = last.Reference
+		}
+		page.Next = encodeCursor(v, last.ID)
+	}
+	return page, nil
+}
+
+// ftsQuery turns words a person typed into an FTS5 query that matches
+// every word as a prefix, with no operator syntax left to misread.
+func ftsQuery(text string) string {
+	var terms []string
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool {
+		return !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127)
+	}) {
+		if len(terms) == 16 {
+			break
+		}
+		terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"*`)
+	}
+	return strings.Join(terms, " ")
+}
+
+func encodeCursor(v string, id int64) string {
+	return base64.RawURLEncoding.EncodeToString([]byte(v + "\x00" + strconv.FormatInt(id, 10)))
+}
+
+func decodeCursor(s string, kind byte) (any, int64, error) {
+	bad := vrs.FieldErrors(map[string]string{"after": "field.cursor"})
+	b, err := base64.RawURLEncoding.DecodeString(s)
+	if err != nil {
+		return nil, 0, bad
+	}
+	v, idText, ok := strings.Cut(string(b), "\x00")
+	if !ok {
+		return nil, 0, bad
+	}
+	id, err := strconv.ParseInt(idText, 10, 64)
+	if err != nil {
+		return nil, 0, bad
+	}
+	if kind == 'i' {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return nil, 0, bad
+		}
+		return n, id, nil
+	}
+	return v, id, nil
+}
+
+// IncidentHistory returns every version of an incident, oldest first, each
+// whole (personal data included, so that changes to it show); the read is
+// audited.
+func (db *DB) IncidentHistory(ctx context.Context, id int64) ([]*vrs.IncidentVersion, error) {
+	u, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cur, err := db.findIncident(ctx, u, id, true)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := db.reader.QueryContext(ctx, `SELECT v.version, v.status, v.body, v.personal, v.key_id, v.action, v.note, v.author_id, v.at, u.name
+		FROM incident_versions v LEFT JOIN users u ON u.id = v.author_id WHERE v.incident_id = $1 ORDER BY v.version`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*vrs.IncidentVersion
+	for rows.Next() {
+		v := &vrs.IncidentVersion{Incident: &vrs.Incident{}}
+		var status, body string
+		var ct []byte
+		var keyID, at int64
+		var author sql.NullString
+		if err := rows.Scan(&v.Version, &status, &body, &ct, &keyID, &v.Action, &v.Note, &v.AuthorID, &at, &author); err != nil {
+			return nil, err
+		}
+		v.Status, v.At, v.AuthorName = vrs.IncidentStatus(status), fromMicros(at), author.String
+		if err := json.Unmarshal([]byte(body), v.Incident); err != nil {
+			return nil, fmt.Errorf("incident %d v%d: body: %w", id, v.Version, err)
+		}
+		if err := db.openPersonal(v.Incident, id, v.Version, keyID, ct); err != nil {
+			return nil, err
+		}
+		v.Incident.ID, v.Incident.Status, v.Incident.Version = id, v.Status, v.Version
+		v.Incident.AgencyID, v.Incident.AgencyName, v.Incident.Country = cur.AgencyID, cur.AgencyName, cur.Country
+		out = append(out, v)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	var action, note string
+	if err := db.reader.QueryRowContext(ctx, `SELECT action, note FROM incidents WHERE id = $1`, id).Scan(&action, &note); err != nil {
+		return nil, err
+	}
+	out = append(out, &vrs.IncidentVersion{Version: cur.Version, Status: cur.Status, AuthorID: cur.UpdatedBy, AuthorName: cur.UpdatedName,
+		At: cur.UpdatedAt, Action: action, Note: note, Incident: cur})
+	err = db.write(ctx, func(t *tx) error {
+		return t.audit(&vrs.AuditEntry{Action: vrs.ActIncidentHistory, ObjectType: "incident", ObjectID: strconv.FormatInt(id, 10),
+			Country: cur.Country, Detail: detail(map[string]any{"versions": len(out)})})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
