@@ -67,6 +67,9 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.handle(mux, "GET", Prefix+"/countries", a.countryList)
 	a.handle(mux, "GET", Prefix+"/countries/{code}", a.countryGet)
 
+	a.handle(mux, "GET", Prefix+"/codelists", a.codeListIndex)
+	a.handle(mux, "GET", Prefix+"/codelists/{name}", a.codeListGet)
+
 	a.handle(mux, "GET", Prefix+"/agencies", a.agencyList)
 	a.handle(mux, "POST", Prefix+"/agencies", a.agencyCreate)
 	a.handle(mux, "GET", Prefix+"/agencies/{id}", a.agencyGet)

@@ -200,6 +200,29 @@ func schemas() obj {
 			"version":            obj{"type": []string{"string", "null"}, "format": "date-time", "description": "The user's updated_at this change is based on; if the user changed since, the answer is 409 conflict instead of an overwrite."},
 		}),
 
+		"CodeListSummary": object("One code list in the index.", obj{
+			"name":    str("Name, used in /api/v1/codelists/{name} and by the fields that take its codes."),
+			"version": str("Version of the list: the publication it follows (iso4217-2024-06-25+xcg, iccs-1.0, htcds-2.0) or the VRS release that defined it (vrs-2026.11)."),
+			"title":   str("English title."),
+			"source":  str("Where the codes come from and what the attributes mean."),
+			"count":   obj{"type": "integer", "description": "Number of codes."},
+		}, "name", "version", "title", "source", "count"),
+		"Code": object("One code of a list.", obj{
+			"code":   str("The code, as stored and accepted in records."),
+			"label":  str("English label."),
+			"parent": str("Enclosing code in a hierarchical list (ICCS offences); absent at the top."),
+			"attrs": obj{"type": "object", "additionalProperties": obj{"type": "string"},
+				"description": "Further columns of the list, absent when empty: e.g. alpha3, numeric, region, sub_region, bali_process, min_lat, min_lon, max_lat, max_lon for countries (min_lon > max_lon: the box crosses the antimeridian); numeric, minor_units, fund for currencies; alpha2 for languages; htcds (the Human Trafficking Case Data Standard 2.0 value); min and max for age groups."},
+		}, "code", "label"),
+		"CodeList": object("A whole versioned code list.", obj{
+			"name":    str("Name."),
+			"version": str("Version; the ETag changes with it."),
+			"title":   str("English title."),
+			"source":  str("Where the codes come from and what the attributes mean."),
+			"entries": arrayOf(schemaRef("Code"), "The codes, in the list's order."),
+		}, "name", "version", "title", "source", "entries"),
+		"CodeListIndex": listOf("CodeListSummary", "Code lists, by name."),
+
 		"UserList":    listOf("User", "Users."),
 		"AgencyList":  listOf("Agency", "Agencies, by country and name."),
 		"CountryList": listOf("Country", "Countries, by name."),
@@ -234,6 +257,7 @@ type operation struct {
 	status                   int    // success status
 	result                   string // response schema
 	created                  bool   // answers 201 with Location
+	cached                   bool   // answers with ETag, honours If-None-Match with 304
 	errs                     []string
 }
 
@@ -242,6 +266,10 @@ func queryParam(name string, schema obj, desc string) obj {
 }
 
 func pathParam(name string) obj {
+	if name == "name" {
+		return obj{"name": "name", "in": "path", "required": true, "description": "Code list name, as in the index (e.g. currency); an unknown name answers 404.",
+			"schema": obj{"type": "string"}}
+	}
 	if name == "code" {
 		return obj{"name": "code", "in": "path", "required": true, "description": "ISO 3166-1 alpha-2 code, either case.",
 			"schema": obj{"type": "string", "pattern": "^[A-Za-z]{2}$"}}
@@ -277,6 +305,16 @@ func (op operation) build(pathParams []string, public bool) obj {
 		ok["headers"] = obj{"Location": obj{"description": "Address of the created object.", "schema": obj{"type": "string"}}}
 	}
 	rs := obj{strconv.Itoa(op.status): ok, "default": responseRef("Internal")}
+	if op.cached {
+		ok["headers"] = obj{
+			"ETag":          obj{"description": "Changes with the version of the list(s).", "schema": obj{"type": "string"}},
+			"Cache-Control": obj{"description": codeListCacheControl, "schema": obj{"type": "string"}},
+		}
+		rs["304"] = obj{"description": "Not modified: If-None-Match named the current ETag."}
+		params = append(params, obj{"name": "If-None-Match", "in": "header", "required": false,
+			"schema": obj{"type": "string"}, "description": "ETag(s) of a copy you hold; if one is current the answer is 304 without a body."})
+		o["parameters"] = params
+	}
 	errs := op.errs
 	if !public {
 		errs = append([]string{"401"}, errs...)
@@ -299,6 +337,9 @@ func (op operation) build(pathParams []string, public bool) obj {
 	}
 	return o
 }
+
+const codeListCaching = "Code lists are embedded in the installation and versioned. The answer carries an ETag that changes with the version(s) and " +
+	"Cache-Control: " + codeListCacheControl + "; send the ETag back in If-None-Match to get 304 Not Modified."
 
 // OpenAPI returns the document as Go data.
 func OpenAPI() obj {
@@ -323,6 +364,11 @@ func OpenAPI() obj {
 		{"GET", "/countries", nil, operation{id: "listCountries", tag: "countries", summary: "List ISO 3166-1 countries", status: 200, result: "CountryList",
 			query: []obj{queryParam("member", obj{"type": "boolean"}, "true: only members of the reporting community.")}}},
 		{"GET", "/countries/{code}", []string{"code"}, operation{id: "getCountry", tag: "countries", summary: "One country", status: 200, result: "Country"}},
+
+		{"GET", "/codelists", nil, operation{id: "listCodeLists", tag: "codelists", summary: "List the code lists with their versions", status: 200, result: "CodeListIndex",
+			description: codeListCaching, cached: true}},
+		{"GET", "/codelists/{name}", []string{"name"}, operation{id: "getCodeList", tag: "codelists", summary: "One whole code list", status: 200, result: "CodeList",
+			description: codeListCaching, cached: true}},
 
 		{"GET", "/agencies", nil, operation{id: "listAgencies", tag: "agencies", summary: "List agencies (without units)", status: 200, result: "AgencyList",
 			description: "The directory of agencies is open to every signed-in user.",
@@ -383,7 +429,7 @@ func OpenAPI() obj {
 		},
 		"servers": []obj{{"url": "/", "description": "This installation."}},
 		"tags": []obj{
-			{"name": "account"}, {"name": "countries"}, {"name": "agencies"}, {"name": "users"}, {"name": "audit"}, {"name": "meta"},
+			{"name": "account"}, {"name": "countries"}, {"name": "codelists"}, {"name": "agencies"}, {"name": "users"}, {"name": "audit"}, {"name": "meta"},
 		},
 		"security": []obj{{"bearerToken": []string{}}, {"sessionCookie": []string{}, "csrfHeader": []string{}}},
 		"paths":    paths,
