@@ -116,5 +116,9 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /admin/settings", s.settingsSave)
 	m.HandleFunc("GET /admin/audit", s.auditList)
 	m.HandleFunc("POST /admin/audit/verify", s.auditVerify)
+	// Incident pages: list, detail, history, review.
+
+	// Incident form: create and edit.
+
 	m.HandleFunc("/", s.notFound)
 }
