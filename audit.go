@@ -53,6 +53,7 @@ const (
 	ActBackup         = "installation.backup"
 	ActRestore        = "installation.restore"
 	ActAuditView      = "audit.view"
+	ActKeysRotate     = "keys.rotate"
 )
 
 // GenesisHash is the PrevHash of the first entry.

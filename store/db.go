@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -19,6 +20,7 @@ import (
 	_ "modernc.org/sqlite" // registers the "sqlite" driver
 
 	"vrs"
+	"vrs/crypt"
 )
 
 // DB implements vrs.Store.
@@ -32,6 +34,8 @@ type DB struct {
 	pool   *pgxpool.Pool
 	path   string
 	stmts  sync.Map // query text → *sql.Stmt on reader
+	// keys holds the unwrapped data keys once UseKEK has run (see keys.go).
+	keys atomic.Pointer[crypt.Keyring]
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time

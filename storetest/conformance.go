@@ -32,6 +32,7 @@ func Run(t *testing.T, dialect string) {
 		{"AuditConcurrent", testAuditConcurrent},
 		{"AuditList", testAuditList},
 		{"Backup", testBackup},
+		{"Keys", testKeys},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, Open(t, dialect)) })

@@ -40,6 +40,9 @@ func Open(t testing.TB, dialect string) *store.DB {
 		t.Fatalf("open %s store: %v", dialect, err)
 	}
 	t.Cleanup(func() { db.Close() })
+	if err := db.UseKEK(ctx, TestKEK); err != nil {
+		t.Fatalf("keys of %s store: %v", dialect, err)
+	}
 	return db
 }
 
