@@ -256,7 +256,9 @@ func TestCheck(t *testing.T) {
 			inc.Legs[0].DepartedOn, inc.Legs[1].ArrivedOn, inc.Legs[1].DepartedOn = "2024-03-03", "2024-03-04", "2024-03-05"
 		},
 			map[string]string{"legs": "rule.journey_after_detection"}},
-		{"ErrSeveral", func(inc *vrs.Incident) { inc.OccurredOn, inc.ReportedOn, *inc.PersonsInvolved = "2024-03-03", "2024-03-01", 0 },
+		{"ErrSeveral", func(inc *vrs.Incident) {
+			inc.OccurredOn, inc.ReportedOn, *inc.PersonsInvolved = "2024-03-03", "2024-03-01", 0
+		},
 			map[string]string{"occurred_on": "rule.occurred_after_detected", "detected_on": "rule.detected_after_reported",
 				"persons_involved": "rule.persons_exceed_total"}},
 	}
