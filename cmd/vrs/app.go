@@ -114,7 +114,8 @@ func (m *Main) lockError(err error, path string) error {
 	return err
 }
 
-// OpenStore opens the store. With create, a missing SQLite file (and its
+// OpenStore opens the store and loads its keys with the key-encryption
+// key (see loadKEK). With create, a missing SQLite file (and its
 // directory, mode 0700) is created; without, a missing file is an error, so
 // that a mistyped --data-dir does not quietly start an empty installation.
 func (m *Main) OpenStore(ctx context.Context, create bool) error {
@@ -142,6 +143,11 @@ func (m *Main) OpenStore(ctx context.Context, create bool) error {
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		return fmt.Errorf("open store: %w", err)
+	}
+	// The key-encryption key opens the data keys (keys.go).
+	if err := m.loadKEK(ctx, db); err != nil {
+		db.Close()
+		return err
 	}
 	m.DB = db
 	return nil

@@ -12,7 +12,11 @@ func cmdBackup(ctx context.Context, c *cli, args []string) error {
 	fs := c.flagSet("backup", "--out FILE [--data-dir DIR] [--db DSN]", `
 Writes a consistent copy of a SQLite store to FILE, which must not exist
 yet. The server may keep running: the copy is one snapshot. Restore it
-with 'vrs restore'. PostgreSQL stores are backed up with pg_dump.`)
+with 'vrs restore'. PostgreSQL stores are backed up with pg_dump.
+
+The key-encryption key (the key file <data-dir>/vrs.key, or VRS_KEK) is
+NOT in the backup: without it the personal data in the backup cannot be
+read. Keep it, apart from the backups, as long as the backups.`)
 	var cfg Config
 	c.storeFlags(fs, &cfg)
 	out := fs.String("out", "", "the backup file to write")

@@ -25,6 +25,9 @@ func TestBackupRestore(t *testing.T) {
 	users := must(t, "", src.cmd("user list")...)
 
 	dst := newInstallation(t, "sqlite")
+	// The key file is not in the backup: the operator brings it along.
+	os.MkdirAll(dst.dir, 0o700)
+	copyFile(t, filepath.Join(src.dir, KeyFile), filepath.Join(dst.dir, KeyFile))
 	// dst's store, for the checks that a refused restore changed nothing.
 	unchanged := func(t *testing.T) {
 		t.Helper()
@@ -36,7 +39,7 @@ func TestBackupRestore(t *testing.T) {
 		for _, e := range entries {
 			names = append(names, e.Name())
 		}
-		if !slices.Equal(names, []string{"vrs.db", "vrs.lock", "vrs.use.lock"}) {
+		if !slices.Equal(names, []string{"vrs.db", "vrs.key", "vrs.lock", "vrs.use.lock"}) {
 			t.Errorf("data directory holds %v", names)
 		}
 	}

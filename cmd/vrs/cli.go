@@ -54,6 +54,8 @@ var commands = []command{
 	{"audit verify", "check the audit log's hash chain", cmdAuditVerify},
 	{"backup", "write a consistent copy of a SQLite store, while it runs", cmdBackup},
 	{"restore", "replace a SQLite store with a backup, server stopped", cmdRestore},
+	{"keys status", "show the key-encryption key's id and the data keys", cmdKeysStatus},
+	{"keys rotate", "move the data keys to a new key-encryption key", cmdKeysRotate},
 	{"bench api", "measure GET /api/v1/me with an API token on this machine", cmdBenchAPI},
 	{"bench ready", "measure how soon a new server answers /healthz", cmdBenchReady},
 }
@@ -193,8 +195,9 @@ Commands:
 Run 'vrs <command> -h' for a command's flags.
 
 Flags fall back to the environment: VRS_ADDR (--addr), VRS_DATA_DIR
-(--data-dir), VRS_DB (--db). Administration commands act as the
-installation itself and are recorded in the audit log (via "cli").
+(--data-dir), VRS_DB (--db), VRS_KEY_FILE (--key-file). VRS_KEK, a base64
+key-encryption key, replaces the key file. Administration commands act as
+the installation itself and are recorded in the audit log (via "cli").
 `)
 }
 
@@ -272,6 +275,7 @@ func (c *cli) storeFlags(fs *flag.FlagSet, cfg *Config) {
 		cfg.DB, dbSet = v, true
 		return nil
 	})
+	keyFlags(c, fs, cfg)
 }
 
 // newMain returns a Main for cfg that logs as text to stderr.
@@ -286,6 +290,7 @@ func (c *cli) newMain(cfg Config) *Main {
 func (c *cli) openStore(ctx context.Context, cfg Config, create bool) (*Main, error) {
 	m := c.newMain(cfg)
 	if err := m.OpenStore(ctx, create); err != nil {
+		m.Close() // release the use lock
 		return nil, err
 	}
 	return m, nil

@@ -15,6 +15,8 @@ const (
 	DefaultDataDir = "./vrs-data"
 	// DBFile is the SQLite store's name inside the data directory.
 	DBFile = "vrs.db"
+	// KeyFile is the key-encryption key's file inside the data directory.
+	KeyFile = "vrs.key"
 
 	// SessionIdle and SessionMax bound a browser session's life; the web
 	// server enforces them and the sweeper deletes what is past them.
@@ -34,6 +36,11 @@ type Config struct {
 	DataDir string
 	// DB is a postgres:// URL or a SQLite path; empty means DataDir/vrs.db.
 	DB string
+	// KeyFile holds the key-encryption key; empty means DataDir/vrs.key.
+	KeyFile string
+	// KEK is a base64 key-encryption key (VRS_KEK); set, it wins over
+	// KeyFile and no key file is read or written.
+	KEK string
 	// TLSCert and TLSKey switch on HTTPS (both or neither).
 	TLSCert, TLSKey string
 
@@ -49,6 +56,14 @@ func (c Config) DSN() string {
 		return c.DB
 	}
 	return filepath.Join(c.DataDir, DBFile)
+}
+
+// KeyPath is the key file.
+func (c Config) KeyPath() string {
+	if c.KeyFile != "" {
+		return c.KeyFile
+	}
+	return filepath.Join(c.DataDir, KeyFile)
 }
 
 // Postgres reports whether the store is PostgreSQL.

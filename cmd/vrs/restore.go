@@ -21,7 +21,11 @@ server holds it. The backup must open as a VRS store and its audit log
 must verify; only then is it copied in (to a temporary file in the same
 directory, synced, then renamed over the store), so that a failed restore
 changes nothing. An existing store is replaced only with --force.
-PostgreSQL stores are restored with pg_restore.`)
+PostgreSQL stores are restored with pg_restore.
+
+The key-encryption key is not in the backup: the restored store opens
+with the key file (or VRS_KEK) that was in use when the backup was made;
+the next start names the key it needs if another one is found.`)
 	var cfg Config
 	c.storeFlags(fs, &cfg)
 	from := fs.String("from", "", "the backup file")
