@@ -56,6 +56,9 @@ const (
 	ActKeysRotate     = "keys.rotate"
 )
 
+// Validation rule actions (package rules).
+const ActRuleCreate, ActRuleUpdate, ActRuleDelete = "rule.create", "rule.update", "rule.delete"
+
 // GenesisHash is the PrevHash of the first entry.
 const GenesisHash = "0000000000000000000000000000000000000000000000000000000000000000"
 

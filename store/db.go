@@ -36,6 +36,8 @@ type DB struct {
 	stmts  sync.Map // query text → *sql.Stmt on reader
 	// keys holds the unwrapped data keys once UseKEK has run (see keys.go).
 	keys atomic.Pointer[crypt.Keyring]
+	// rulesCache holds the compiled validation rules (see rules.go).
+	rulesCache atomic.Pointer[ruleCache]
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time

@@ -33,6 +33,7 @@ func Run(t *testing.T, dialect string) {
 		{"AuditList", testAuditList},
 		{"Backup", testBackup},
 		{"Keys", testKeys},
+		{"ValidationRules", testValidationRules},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, Open(t, dialect)) })
