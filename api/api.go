@@ -83,6 +83,17 @@ func (a *API) Register(mux *http.ServeMux) {
 
 	a.handle(mux, "GET", Prefix+"/audit", a.auditList)
 
+	a.handle(mux, "GET", Prefix+"/incidents", a.incidentList)
+	a.handle(mux, "POST", Prefix+"/incidents", a.incidentCreate)
+	a.handle(mux, "GET", Prefix+"/incidents/{id}", a.incidentGet)
+	a.handle(mux, "PUT", Prefix+"/incidents/{id}", a.incidentUpdate)
+	a.handle(mux, "DELETE", Prefix+"/incidents/{id}", a.incidentDelete)
+	a.handle(mux, "POST", Prefix+"/incidents/{id}/submit", a.incidentTransition(vrs.StatusSubmitted))
+	a.handle(mux, "POST", Prefix+"/incidents/{id}/withdraw", a.incidentTransition(vrs.StatusDraft))
+	a.handle(mux, "POST", Prefix+"/incidents/{id}/return", a.incidentTransition(vrs.StatusReturned))
+	a.handle(mux, "POST", Prefix+"/incidents/{id}/validate", a.incidentTransition(vrs.StatusValidated))
+	a.handle(mux, "GET", Prefix+"/incidents/{id}/history", a.incidentHistory)
+
 	a.handle(mux, "GET", Prefix+"/openapi.json", a.openAPI)
 
 	// The web package's "/" catches everything, so the mux never answers

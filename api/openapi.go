@@ -416,7 +416,7 @@ func OpenAPI() obj {
 		"description": "Public: needs no credentials (a revoked token is still refused).",
 	}}
 
-	return obj{
+	doc := obj{
 		"openapi":           OpenAPIVersion,
 		"jsonSchemaDialect": "https://spec.openapis.org/oas/3.1/dialect/base",
 		"info": obj{
@@ -446,4 +446,6 @@ func OpenAPI() obj {
 			"responses": responses(),
 		},
 	}
+	addIncidentAPI(doc)
+	return doc
 }
