@@ -149,6 +149,7 @@ func (s *Server) nav(r *http.Request, u *vrs.User) []navItem {
 	}
 	if access.ManageInstallation(u) == nil {
 		items = append(items, navItem{Href: "/admin/countries", Label: "nav.countries"}, navItem{Href: "/admin/settings", Label: "nav.settings"})
+		items = append(items, navItem{Href: "/admin/rules", Label: "nav.rules"})
 	}
 	items = append(items, navItem{Href: "/account", Label: "nav.account"})
 	for i := range items {

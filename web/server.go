@@ -116,6 +116,10 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /admin/settings", s.settingsSave)
 	m.HandleFunc("GET /admin/audit", s.auditList)
 	m.HandleFunc("POST /admin/audit/verify", s.auditVerify)
+	m.HandleFunc("GET /admin/rules", s.ruleList)
+	m.HandleFunc("POST /admin/rules", s.ruleCreate)
+	m.HandleFunc("POST /admin/rules/{id}", s.ruleUpdate)
+	m.HandleFunc("POST /admin/rules/{id}/delete", s.ruleDelete)
 	// Incident pages: list, detail, history, review.
 
 	// Incident form: create and edit.
