@@ -123,6 +123,11 @@ func (s *Server) routes() {
 	// Incident pages: list, detail, history, review.
 
 	// Incident form: create and edit.
+	m.HandleFunc("GET /incidents/new", s.incidentNew)
+	m.HandleFunc("POST /incidents", s.incidentCreate)
+	m.HandleFunc("GET /incidents/{id}/edit", s.incidentEdit)
+	m.HandleFunc("POST /incidents/{id}", s.incidentUpdate)
+	m.HandleFunc("GET /incidents/form/row", s.incidentFormRow)
 
 	m.HandleFunc("/", s.notFound)
 }
