@@ -110,12 +110,14 @@ func joinPath(path, key string) string {
 }
 
 func badType(path string, t reflect.Type) error {
-	kind := jsonKind(t)
 	if path == "" {
 		return vrs.Errorf(vrs.EINVALID, "api.error.not_object")
 	}
-	return &vrs.Error{Code: vrs.EINVALID, Message: "api.error.type_" + kind, Args: []any{echo(path)},
-		Fields: map[string]string{echo(path): "api.field.type_" + kind}}
+	msg, field := "api.error.type_"+jsonKind(t), "api.field.type_"+jsonKind(t)
+	if t == timeType {
+		msg, field = "api.error.type_time", "api.field.time"
+	}
+	return &vrs.Error{Code: vrs.EINVALID, Message: msg, Args: []any{echo(path)}, Fields: map[string]string{echo(path): field}}
 }
 
 // value checks the next JSON value against t; path names it.
