@@ -143,6 +143,12 @@ func (s *Server) newPage(r *http.Request, titleKey string) *page {
 // nav lists what the user's roles open.
 func (s *Server) nav(r *http.Request, u *vrs.User) []navItem {
 	items := []navItem{{Href: "/", Label: "nav.home"}}
+	if u.HasDataRole() {
+		items = append(items, navItem{Href: "/incidents", Label: "nav.incidents"})
+	}
+	if u.HasRole(vrs.RoleReviewer) {
+		items = append(items, navItem{Href: "/review", Label: "nav.review"})
+	}
 	if access.CanManageSomeCountry(u) {
 		items = append(items, navItem{Href: "/admin/agencies", Label: "nav.agencies"}, navItem{Href: "/admin/users", Label: "nav.users"})
 		items = append(items, navItem{Href: "/admin/audit", Label: "nav.audit"})

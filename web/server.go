@@ -121,6 +121,16 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /admin/rules/{id}", s.ruleUpdate)
 	m.HandleFunc("POST /admin/rules/{id}/delete", s.ruleDelete)
 	// Incident pages: list, detail, history, review.
+	m.HandleFunc("GET /incidents", s.incidentList)
+	m.HandleFunc("GET /incidents/{id}", s.incidentDetail)
+	m.HandleFunc("GET /incidents/{id}/history", s.incidentHistory)
+	m.HandleFunc("POST /incidents/{id}/submit", s.incidentSubmit)
+	m.HandleFunc("POST /incidents/{id}/withdraw", s.incidentWithdraw)
+	m.HandleFunc("POST /incidents/{id}/return", s.incidentReturn)
+	m.HandleFunc("POST /incidents/{id}/validate", s.incidentValidate)
+	m.HandleFunc("GET /incidents/{id}/delete", s.incidentDeleteForm)
+	m.HandleFunc("POST /incidents/{id}/delete", s.incidentDelete)
+	m.HandleFunc("GET /review", s.incidentReview)
 
 	// Incident form: create and edit.
 	m.HandleFunc("GET /incidents/new", s.incidentNew)
