@@ -317,4 +317,5 @@ const (
 	ActIncidentRead     = "incident.read"
 	ActIncidentHistory  = "incident.history"
 	ActIncidentSearch   = "incident.search_identifier"
+	ActIncidentReseal   = "incident.reseal"
 )

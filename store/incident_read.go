@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"vrs"
 	"vrs/access"
@@ -113,7 +114,9 @@ var incidentSorts = map[string]struct {
 }
 
 // IncidentSorts lists the sort names ListIncidents accepts.
-func IncidentSorts() []string { return []string{"-updated", "updated", "-detected", "detected", "reference"} }
+func IncidentSorts() []string {
+	return []string{"-updated", "updated", "-detected", "detected", "reference"}
+}
 
 // Page sizes of the incident list.
 const (
@@ -188,7 +191,11 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 			}
 			where = append(where, "i.id IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH "+arg(q)+")")
 		} else {
-			where = append(where, "to_tsvector('simple', i.search_text) @@ plainto_tsquery('simple', "+arg(text)+")")
+			q := tsQuery(text)
+			if q == "" {
+				return &vrs.IncidentPage{Items: []*vrs.IncidentSummary{}}, nil
+			}
+			where = append(where, "to_tsvector('simple', i.search_text) @@ to_tsquery('simple', "+arg(q)+")")
 		}
 	}
 	if f.Identifier != "" {
@@ -276,15 +283,31 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 // every word as a prefix, with no operator syntax left to misread.
 func ftsQuery(text string) string {
 	var terms []string
-	for _, w := range strings.FieldsFunc(text, func(r rune) bool {
-		return !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127)
-	}) {
-		if len(terms) == 16 {
-			break
-		}
-		terms = append(terms, `"`+strings.ReplaceAll(w, `"`, `""`)+`"*`)
+	for _, w := range searchWords(text) {
+		terms = append(terms, `"`+w+`"*`)
 	}
 	return strings.Join(terms, " ")
+}
+
+// tsQuery is the PostgreSQL equivalent: every word as a quoted prefix.
+func tsQuery(text string) string {
+	var terms []string
+	for _, w := range searchWords(text) {
+		terms = append(terms, "'"+w+"':*")
+	}
+	return strings.Join(terms, " & ")
+}
+
+// searchWords splits text into at most 16 words of letters and digits, so
+// that no quote or operator of either search syntax survives.
+func searchWords(text string) []string {
+	words := strings.FieldsFunc(text, func(r rune) bool {
+		return !(r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r > 127 && unicode.IsLetter(r) || r > 127 && unicode.IsDigit(r) || unicode.Is(unicode.Mn, r))
+	})
+	if len(words) > 16 {
+		words = words[:16]
+	}
+	return words
 }
 
 func encodeCursor(v string, id int64) string {

@@ -34,6 +34,14 @@ func Run(t *testing.T, dialect string) {
 		{"Backup", testBackup},
 		{"Keys", testKeys},
 		{"ValidationRules", testValidationRules},
+		{"IncidentWorkflow", testIncidentWorkflow},
+		{"IncidentFourEyes", testIncidentFourEyes},
+		{"IncidentDelete", testIncidentDelete},
+		{"IncidentEncryption", testIncidentEncryption},
+		{"IncidentValidation", testIncidentValidation},
+		{"IncidentList", testIncidentList},
+		{"IncidentAccessRule", testIncidentAccessRule},
+		{"IncidentReseal", testIncidentReseal},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, Open(t, dialect)) })
