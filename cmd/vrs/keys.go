@@ -176,7 +176,7 @@ func (m *Main) lockAlone() error {
 }
 
 func cmdKeysRotate(ctx context.Context, c *cli, args []string) error {
-	fs := c.flagSet("keys rotate", "[--data-dir DIR] [--db DSN] [--key-file FILE]", `
+	fs := c.flagSet("keys rotate", "[--data-dir DIR] [--db DSN] [--key-file FILE] [--reencrypt]", `
 Moves the store's data keys to a new key-encryption key (KEK) in one
 transaction: every key is re-wrapped under the new KEK, the active data key
 is retired and a new one seals new data (older records stay readable and
@@ -190,9 +190,15 @@ and set VRS_KEK to it before the next start.
 
 Stop the servers first: a SQLite store is locked for the rotation, and
 servers of a PostgreSQL store must restart with the new KEK. Backups made
-before the rotation need the old KEK: keep it as long as those backups.`)
+before the rotation need the old KEK: keep it as long as those backups.
+
+With --reencrypt, every record's personal data is then re-encrypted under
+the new data key, in batches that each commit: an interrupted run leaves
+every record readable, and running "vrs keys rotate --reencrypt" again (or
+the re-encryption alone, by a later rotation) finishes it.`)
 	var cfg Config
 	c.storeFlags(fs, &cfg)
+	reencrypt := fs.Bool("reencrypt", false, "re-encrypt all personal data under the new data key")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -223,7 +229,7 @@ before the rotation need the old KEK: keep it as long as those backups.`)
 			return err
 		}
 		c.rotated(res, "")
-		return nil
+		return c.reencrypt(sys, m.DB, *reencrypt)
 	}
 
 	path, err := filepath.Abs(cfg.KeyPath())
@@ -262,6 +268,21 @@ before the rotation need the old KEK: keep it as long as those backups.`)
 		return err
 	}
 	c.rotated(res, path)
+	return c.reencrypt(sys, m.DB, *reencrypt)
+}
+
+// reencrypt moves personal data sealed under retired data keys to the
+// active one, when asked.
+func (c *cli) reencrypt(ctx context.Context, db *store.DB, asked bool) error {
+	if !asked {
+		return nil
+	}
+	res, err := db.ResealIncidents(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "Re-encrypted the personal data of %d incidents and %d earlier versions under data key %d.\n",
+		res.Current, res.Versions, db.ActiveDataKeyID())
 	return nil
 }
 

@@ -336,3 +336,36 @@ func TestKeysRefused(t *testing.T) {
 		}
 	})
 }
+
+func TestKeysRotateReencrypt(t *testing.T) {
+	for _, d := range storetest.Dialects() {
+		t.Run(d, func(t *testing.T) {
+			in := newInstallation(t, d)
+			// The first command creates the store and its key file.
+			must(t, "", in.cmd("agency add", "--country", "MY", "--name", "Royal Malaysia Police", "--kind", "police")...)
+			var id int64
+			in.withKeys(t, in.kek(t), func(db *store.DB) {
+				w := storetest.NewWorld(t, db)
+				inc := storetest.Interception(w.Agencies["th-police"].ID, "ROT-1")
+				if err := db.CreateIncident(storetest.As(w.Users["reporter"]), inc); err != nil {
+					t.Fatal(err)
+				}
+				id = inc.ID
+			})
+			out := must(t, "", in.cmd("keys rotate", "--reencrypt")...)
+			if !strings.Contains(out, "Re-encrypted the personal data of 1 incidents and 0 earlier versions") {
+				t.Errorf("rotate --reencrypt said %q", out)
+			}
+			in.withKeys(t, in.kek(t), func(db *store.DB) {
+				var keyID int64
+				if err := db.SQL().QueryRow(`SELECT key_id FROM incidents WHERE id = $1`, id).Scan(&keyID); err != nil || keyID != db.ActiveDataKeyID() {
+					t.Errorf("incident under key %d, active %d (%v)", keyID, db.ActiveDataKeyID(), err)
+				}
+				inc, err := db.FindIncident(storetest.System(), id)
+				if err != nil || inc.Persons[2].Name != "Somchai Prasert" {
+					t.Errorf("read after re-encryption: %v", err)
+				}
+			})
+		})
+	}
+}
