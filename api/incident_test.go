@@ -71,7 +71,9 @@ func (e *env) createIncident(t testing.TB, caller string, inc *vrs.Incident) *vr
 	return incidentOf(t, resp)
 }
 
-func ifMatch(v int) map[string]string { return map[string]string{"If-Match": `"` + strconv.Itoa(v) + `"`} }
+func ifMatch(v int) map[string]string {
+	return map[string]string{"If-Match": `"` + strconv.Itoa(v) + `"`}
+}
 
 // step sends a change with If-Match and checks the status.
 func (e *env) step(t testing.TB, caller, method, path string, version int, body string, want int) response {
@@ -531,7 +533,9 @@ func TestIncidentValidation(t *testing.T) {
 			}
 		}, []string{"legs"}},
 		{"ErrAgency", func(inc *vrs.Incident) { inc.AgencyID = 987654321 }, nil}, // not in the capture scope: 403
-		{"ErrSeveral", func(inc *vrs.Incident) { inc.Persons[0].Sex, inc.Legs[0].Country, inc.Transactions[0].Method = "x", "ZZ", "barter" },
+		{"ErrSeveral", func(inc *vrs.Incident) {
+			inc.Persons[0].Sex, inc.Legs[0].Country, inc.Transactions[0].Method = "x", "ZZ", "barter"
+		},
 			[]string{"persons[0].sex", "legs[0].country", "transactions[0].method"}},
 	}
 	for _, dialect := range storetest.Dialects() {

@@ -113,6 +113,13 @@ func TestMatrix(t *testing.T) {
 
 		{name: "Audit", method: "GET", path: "/api/v1/audit?action=agency.&limit=50", want: want{"*": forbidden, "admin": ok, "focal_point": ok, "vn-focal_point": ok}},
 
+		{name: "IncidentList", method: "GET", path: "/api/v1/incidents?limit=10&sort=-detected", want: want{"*": ok}},
+		{name: "IncidentMissing", method: "GET", path: "/api/v1/incidents/{missing}", want: want{"*": notFound}},
+		{name: "IncidentMalformedID", method: "GET", path: "/api/v1/incidents/0x1", twin: "/api/v1/incidents/{missing}", want: want{"*": notFound}},
+		{name: "IncidentHistoryMissing", method: "GET", path: "/api/v1/incidents/{missing}/history", want: want{"*": notFound}},
+		{name: "IncidentWrongMethod", method: "PATCH", path: "/api/v1/incidents/{missing}", body: `{}`, want: want{"*": notMethod, "anonymous": notMethod}},
+		// The rest of the incident endpoints: TestIncidentMatrix.
+
 		{name: "OpenAPI", method: "GET", path: "/api/v1/openapi.json", want: want{"*": ok, "anonymous": ok}},
 		{name: "UnknownPath", method: "GET", path: "/api/v1/nothing/here", want: want{"*": notFound, "anonymous": notFound}},
 		{name: "UnknownVersion", method: "GET", path: "/api/v2/me", want: want{"*": notFound, "anonymous": notFound}},
