@@ -29,11 +29,16 @@ var auditActions = []string{
 	vrs.ActSetting,
 	vrs.ActBackup,
 	vrs.ActAuditView,
+	"incident.", vrs.ActIncidentCreate, vrs.ActIncidentUpdate, vrs.ActIncidentSubmit, vrs.ActIncidentWithdraw,
+	vrs.ActIncidentReturn, vrs.ActIncidentValidate, vrs.ActIncidentDelete, vrs.ActIncidentRead, vrs.ActIncidentHistory,
+	vrs.ActIncidentSearch, vrs.ActIncidentReseal,
+	"rule.", vrs.ActRuleCreate, vrs.ActRuleUpdate, vrs.ActRuleDelete,
+	vrs.ActKeysRotate,
 }
 
 // auditObjectTypes are the object types the log names, offered as
 // suggestions; any value may be typed.
-var auditObjectTypes = []string{"agency", "country", "installation", "setting", "signin", "token", "unit", "user"}
+var auditObjectTypes = []string{"agency", "country", "incident", "installation", "setting", "signin", "token", "unit", "user", "validation_rule"}
 
 type auditForm struct {
 	Action, Actor, ObjectType, ObjectID, Since, Until string
