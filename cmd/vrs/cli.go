@@ -58,6 +58,7 @@ var commands = []command{
 	{"keys rotate", "move the data keys to a new key-encryption key", cmdKeysRotate},
 	{"bench api", "measure GET /api/v1/me with an API token on this machine", cmdBenchAPI},
 	{"bench ready", "measure how soon a new server answers /healthz", cmdBenchReady},
+	{"bench create", "measure incident creation through the API on this machine", cmdBenchCreate},
 }
 
 // run is the whole program: it returns the exit status (0 ok, 1 failed,
