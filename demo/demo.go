@@ -42,6 +42,19 @@ var Agencies = []Agency{
 	{"MY", "Malaysian Maritime Enforcement Agency", vrs.KindCoastGuard},
 	{"PH", "Bureau of Immigration", vrs.KindImmigration},
 	{"PH", "Inter-Agency Council Against Trafficking", vrs.KindProsecution},
+	// Agencies that the demo incidents come from as well (see incidents.go).
+	{"TH", "Thai Maritime Enforcement Command Centre", vrs.KindCoastGuard},
+	{"MY", "Immigration Department of Malaysia", vrs.KindImmigration},
+	{"MY", "Sabah Labour Department", vrs.KindLabour},
+	{"ID", "Indonesian Maritime Security Agency", vrs.KindCoastGuard},
+	{"MM", "Myanmar Police Force", vrs.KindPolice},
+	{"KH", "Cambodian National Police", vrs.KindPolice},
+	{"KH", "General Department of Immigration", vrs.KindImmigration},
+	{"LA", "Lao Police", vrs.KindPolice},
+	{"VN", "Ministry of Public Security – Criminal Police Department", vrs.KindPolice},
+	{"PH", "Philippine Coast Guard", vrs.KindCoastGuard},
+	{"BD", "Bangladesh Coast Guard", vrs.KindCoastGuard},
+	{"LK", "Sri Lanka Navy", vrs.KindCoastGuard},
 }
 
 // User is one demo user: one per role.
