@@ -110,7 +110,7 @@ func TestIncidentForm(t *testing.T) {
 		if !strings.Contains(body, `<select id="f-type" name="type" required autofocus>`) {
 			t.Error("the type is not the first field focused")
 		}
-		if !regexp.MustCompile(`name="place.country" required><optgroup label="Member countries">(<option[^>]*>[^<]*</option>)*<option value="TH" selected>`).MatchString(body) {
+		if !regexp.MustCompile(`name="place.country" required><option value="">Choose…</option><optgroup label="Member countries">(<option[^>]*>[^<]*</option>)*<option value="TH" selected>`).MatchString(body) {
 			t.Error("the place does not default to the user's country among the member countries")
 		}
 		nat := body[strings.Index(body, `name="persons[0].nationalities"`):]
@@ -125,6 +125,9 @@ func TestIncidentForm(t *testing.T) {
 		}
 		if !strings.Contains(body, `hx-get="/incidents/form/row?section=persons&amp;index=1&amp;key=p2"`) {
 			t.Error("the add-person button does not fetch the next row")
+		}
+		if !strings.Contains(tagWithName(body, "legs[0].country")+body[strings.Index(body, `name="legs[0].country"`):][:200], `<option value="">Choose…</option><optgroup`) {
+			t.Error("a country select has no empty choice")
 		}
 		if strings.Contains(body, "<script>") || strings.Contains(body, " style=") || strings.Contains(body, " onclick=") {
 			t.Error("inline script or style")

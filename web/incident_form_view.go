@@ -31,8 +31,10 @@ type fieldView struct {
 	Required  bool
 	Autofocus bool
 	Wide      bool
-	MaxLen    int
-	Min, Max  string
+	// Span takes a whole line on a phone.
+	Span     bool
+	MaxLen   int
+	Min, Max string
 	// Refs marks a select of keys of persons ("person") or of persons and
 	// organisations ("party"), which the script refreshes when rows change.
 	Refs string
@@ -212,11 +214,12 @@ func (b *formBuilder) checks(path, labelKey, list string, values []string) field
 // country is a select of countries, the reporting community's first.
 func (b *formBuilder) country(path, labelKey, value string) fieldView {
 	f := b.field(path, labelKey, "select", value)
+	f.Options = []option{{Value: "", Label: b.t("admin.choose")}}
 	f.Groups = selectIn(b.lookup.countries, value)
 	if value != "" && b.lookup.names[value] == "" {
 		// A code no longer listed: keep it visible so that its error
 		// makes sense.
-		f.Options = []option{{Value: value, Label: value, Selected: true}}
+		f.Options = append(f.Options, option{Value: value, Label: value, Selected: true})
 	}
 	return f
 }
@@ -361,7 +364,7 @@ func (b *formBuilder) personRow(p vrs.Person, i int) rowView {
 	age.Min, age.Max = "0", "120"
 	nat := b.country(at("nationalities"), "incident.form.f.nationality", first(p.Nationalities))
 	name := b.field(at("name"), "incident.form.f.name", "text", p.Name)
-	name.Autocomplete = "off"
+	name.Autocomplete, name.Span = "off", true
 	row.Quick = []fieldView{role, b.sel(at("sex"), "incident.form.f.sex", "sex", p.Sex), age, nat, name}
 
 	// Identifiers: the first (a document number by default) among the
