@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -35,6 +36,12 @@ func (db *DB) FindSession(ctx context.Context, id string) (*vrs.Session, *vrs.Us
 		return nil, nil, err
 	}
 	s.CreatedAt, s.LastSeenAt = fromMicros(created), fromMicros(seen)
+	if u.TOTPSecret, err = db.openSecret(totpAAD(u.ID), u.TOTPSecret); err != nil {
+		return nil, nil, fmt.Errorf("user %d: second-factor secret: %w", u.ID, err)
+	}
+	if s.PendingTOTP, err = db.openSecret(pendingTOTPAAD(id), s.PendingTOTP); err != nil {
+		return nil, nil, fmt.Errorf("session: pending second-factor secret: %w", err)
+	}
 	return s, u, nil
 }
 
@@ -61,8 +68,12 @@ func (db *DB) RenewSession(ctx context.Context, oldID string, s *vrs.Session) er
 
 // SetSessionTOTP keeps the second-factor secret offered to this session.
 func (db *DB) SetSessionTOTP(ctx context.Context, id, secret string) error {
+	sealed, err := db.sealSecret(pendingTOTPAAD(id), secret)
+	if err != nil {
+		return err
+	}
 	return db.write(ctx, func(t *tx) error {
-		_, err := t.exec(`UPDATE sessions SET pending_totp = $1 WHERE id = $2`, secret, id)
+		_, err := t.exec(`UPDATE sessions SET pending_totp = $1 WHERE id = $2`, sealed, id)
 		return err
 	})
 }
@@ -135,7 +146,8 @@ func tokenDest(tok *vrs.APIToken, created *int64, used, expires, revoked *sql.Nu
 	return []any{&tok.ID, &tok.UserID, &tok.Name, &tok.Prefix, &tok.Hash, created, used, expires, revoked}
 }
 
-// FindTokenUser returns a live token and its enabled user.
+// FindTokenUser returns a live token and its enabled user. API tokens
+// never meet a second factor: the user's secret stays sealed.
 func (db *DB) FindTokenUser(ctx context.Context, hash string) (*vrs.APIToken, *vrs.User, error) {
 	tok := &vrs.APIToken{}
 	var created int64

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -102,12 +103,21 @@ func (db *DB) CreateUser(ctx context.Context, u *vrs.User) error {
 		err := t.queryRow(`INSERT INTO users (name, full_name, email, agency_id, roles, capture_agencies, view_scope, password_hash, totp_secret, disabled, created_at, updated_at)
 			VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id`,
 			u.Name, u.FullName, u.Email, u.AgencyID, rolesText(u.Roles), idsText(u.CaptureAgencyIDs), string(u.ViewScope),
-			u.PasswordHash, u.TOTPSecret, u.Disabled, micros(t.now)).Scan(&u.ID)
+			u.PasswordHash, "", u.Disabled, micros(t.now)).Scan(&u.ID)
 		if isUniqueViolation(err) {
 			return &vrs.Error{Code: vrs.ECONFLICT, Message: "error.user_exists", Fields: map[string]string{"name": "field.user_exists"}}
 		}
 		if err != nil {
 			return err
+		}
+		if u.TOTPSecret != "" {
+			sealed, err := db.sealSecret(totpAAD(u.ID), u.TOTPSecret)
+			if err != nil {
+				return err
+			}
+			if _, err := t.exec(`UPDATE users SET totp_secret = $1 WHERE id = $2`, sealed, u.ID); err != nil {
+				return err
+			}
 		}
 		return t.audit(&vrs.AuditEntry{Action: vrs.ActUserCreate, ObjectType: "user", ObjectID: strconv.FormatInt(u.ID, 10),
 			Country: u.Country, Detail: detail(map[string]any{"name": u.Name, "roles": u.Roles, "agency_id": u.AgencyID})})
@@ -119,7 +129,13 @@ func (db *DB) findUser(ctx context.Context, where string, arg any) (*vrs.User, e
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, vrs.NotFound("user")
 	}
-	return u, err
+	if err != nil {
+		return nil, err
+	}
+	if u.TOTPSecret, err = db.openSecret(totpAAD(u.ID), u.TOTPSecret); err != nil {
+		return nil, fmt.Errorf("user %d: second-factor secret: %w", u.ID, err)
+	}
+	return u, nil
 }
 
 // FindUserByID returns a user the actor may read; others answer ENOTFOUND.
@@ -331,8 +347,12 @@ func (db *DB) SetSecondFactor(ctx context.Context, id int64, secret string, reco
 	if err != nil {
 		return err
 	}
+	sealed, err := db.sealSecret(totpAAD(id), secret)
+	if err != nil {
+		return err
+	}
 	return db.write(ctx, func(t *tx) error {
-		if _, err := t.exec(`UPDATE users SET totp_secret = $1, totp_last_step = 0, updated_at = $2 WHERE id = $3`, secret, micros(t.now), id); err != nil {
+		if _, err := t.exec(`UPDATE users SET totp_secret = $1, totp_last_step = 0, updated_at = $2 WHERE id = $3`, sealed, micros(t.now), id); err != nil {
 			return err
 		}
 		if _, err := t.exec(`DELETE FROM recovery_codes WHERE user_id = $1`, id); err != nil {

@@ -42,6 +42,7 @@ func Run(t *testing.T, dialect string) {
 		{"IncidentList", testIncidentList},
 		{"IncidentAccessRule", testIncidentAccessRule},
 		{"IncidentReseal", testIncidentReseal},
+		{"SecretsSealed", testSecretsSealed},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, Open(t, dialect)) })
