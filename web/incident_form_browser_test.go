@@ -67,6 +67,10 @@ func TestIncidentFormBrowser(t *testing.T) {
 		sel("f-persons-1-nationalities", "MM"), typ("f-persons-1-name", "Thida Win"),
 		sel("f-legs-0-country", "TH"), sel("f-legs-0-role", "interception"), sel("f-legs-0-mode", "foot"),
 	)
+	// The person came by htmx, not by posting the form back.
+	if loc, err := chromedp.Run(ctx, chromedp.Location()); err != nil || loc != base+"/incidents/new" {
+		t.Fatalf("the add button posted the form (at %s, %v)", loc, err)
+	}
 	if os.Getenv("VRS_SCREENSHOTS") != "" {
 		if _, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`document.querySelectorAll("#f-persons-1 details.more").forEach(function (d) { d.open = true }); true`)); err != nil {
 			t.Fatal(err)
