@@ -307,15 +307,16 @@ type IncidentService interface {
 // Audit actions on incidents. Reads are audited too: an incident holds
 // personal data.
 const (
-	ActIncidentCreate   = "incident.create"
-	ActIncidentUpdate   = "incident.update"
-	ActIncidentSubmit   = "incident.submit"
-	ActIncidentWithdraw = "incident.withdraw"
-	ActIncidentReturn   = "incident.return"
-	ActIncidentValidate = "incident.validate"
-	ActIncidentDelete   = "incident.delete"
-	ActIncidentRead     = "incident.read"
-	ActIncidentHistory  = "incident.history"
-	ActIncidentSearch   = "incident.search_identifier"
-	ActIncidentReseal   = "incident.reseal"
+	ActIncidentCreate     = "incident.create"
+	ActIncidentUpdate     = "incident.update"
+	ActIncidentSubmit     = "incident.submit"
+	ActIncidentWithdraw   = "incident.withdraw"
+	ActIncidentReturn     = "incident.return"
+	ActIncidentValidate   = "incident.validate"
+	ActIncidentDelete     = "incident.delete"
+	ActIncidentRead       = "incident.read"
+	ActIncidentHistory    = "incident.history"
+	ActIncidentSearch     = "incident.search_identifier"
+	ActIncidentReseal     = "incident.reseal"
+	ActIncidentBulkCreate = "incident.bulk_create"
 )

@@ -42,6 +42,7 @@ func Run(t *testing.T, dialect string) {
 		{"IncidentList", testIncidentList},
 		{"IncidentAccessRule", testIncidentAccessRule},
 		{"IncidentReseal", testIncidentReseal},
+		{"IncidentBulk", testIncidentBulk},
 		{"SecretsSealed", testSecretsSealed},
 	}
 	for _, tc := range tests {
