@@ -22,6 +22,35 @@ type table struct {
 	Rows    [][]fact
 	// Num marks the columns that hold numbers (right-aligned).
 	Num map[int]bool
+	// Journey is the route country by country, shown above the legs.
+	Journey []string
+}
+
+// prune drops the columns that are empty in every row, so that a table
+// shows what was recorded, not what was not.
+func (tb table) prune() table {
+	var keep []int
+	for c := range tb.Columns {
+		for _, row := range tb.Rows {
+			if row[c].Value != "" {
+				keep = append(keep, c)
+				break
+			}
+		}
+	}
+	out := table{Title: tb.Title, Journey: tb.Journey, Num: map[int]bool{}}
+	for i, c := range keep {
+		out.Columns = append(out.Columns, tb.Columns[c])
+		out.Num[i] = tb.Num[c]
+	}
+	for _, row := range tb.Rows {
+		cells := make([]fact, len(keep))
+		for i, c := range keep {
+			cells[i] = row[c]
+		}
+		out.Rows = append(out.Rows, cells)
+	}
+	return out
 }
 
 type personView struct {
@@ -51,7 +80,6 @@ type incidentDetailData struct {
 	Facts       []fact
 	Place       []fact
 	Persons     []personView
-	Journey     []string
 	Tables      []table
 	Actions     incidentActions
 	Fail        *transitionFailure
@@ -144,7 +172,7 @@ func (s *Server) incidentView(r *http.Request, inc *vrs.Incident) *incidentDetai
 	}
 	add(&d.Facts, lbl("reference"), inc.Reference)
 	add(&d.Facts, lbl("type"), d.TypeLabel)
-	add(&d.Facts, lbl("agency_id"), inc.AgencyName+" ("+codeText("country", inc.Country)+")")
+	add(&d.Facts, lbl("agency_id"), inc.AgencyName+" · "+codeText("country", inc.Country))
 	add(&d.Facts, lbl("occurred_on"), inc.OccurredOn)
 	add(&d.Facts, lbl("detected_on"), inc.DetectedOn)
 	add(&d.Facts, lbl("reported_on"), inc.ReportedOn)
@@ -200,14 +228,14 @@ func (s *Server) incidentView(r *http.Request, inc *vrs.Incident) *incidentDetai
 	}
 
 	if len(inc.Legs) > 0 {
-		tb := table{Title: t("incident.view.section.legs"), Columns: []string{"#", lbl("legs.role"), lbl("legs.country"), lbl("legs.place"),
+		tb := table{Title: t("incident.view.section.route"), Columns: []string{"#", lbl("legs.role"), lbl("legs.country"), lbl("legs.place"),
 			lbl("legs.mode"), lbl("legs.departed_on"), lbl("legs.arrived_on")}}
 		for i, l := range inc.Legs {
-			d.Journey = append(d.Journey, l.Country)
+			tb.Journey = append(tb.Journey, l.Country)
 			tb.Rows = append(tb.Rows, cells(strconv.Itoa(i+1), codeLabel("leg_role", l.Role), codeText("country", l.Country), l.Place,
 				codeLabel("transport_mode", l.Mode), l.DepartedOn, l.ArrivedOn))
 		}
-		d.Tables = append(d.Tables, tb)
+		d.Tables = append(d.Tables, tb.prune())
 	}
 	if len(inc.Organisations) > 0 {
 		tb := table{Title: t("incident.view.section.organisations"), Columns: []string{lbl("organisations.name"), lbl("organisations.kind"),
@@ -215,7 +243,7 @@ func (s *Server) incidentView(r *http.Request, inc *vrs.Incident) *incidentDetai
 		for _, o := range inc.Organisations {
 			tb.Rows = append(tb.Rows, cells(o.Name, codeLabel("organisation_kind", o.Kind), codeText("country", o.Country), o.Registration))
 		}
-		d.Tables = append(d.Tables, tb)
+		d.Tables = append(d.Tables, tb.prune())
 	}
 	if len(inc.Vehicles) > 0 {
 		tb := table{Title: t("incident.view.section.vehicles"), Columns: []string{lbl("vehicles.kind"), lbl("vehicles.name"),
@@ -223,7 +251,7 @@ func (s *Server) incidentView(r *http.Request, inc *vrs.Incident) *incidentDetai
 		for _, v := range inc.Vehicles {
 			tb.Rows = append(tb.Rows, cells(codeLabel("vehicle_kind", v.Kind), v.Name, v.Registration, codeText("country", v.Flag), v.Description))
 		}
-		d.Tables = append(d.Tables, tb)
+		d.Tables = append(d.Tables, tb.prune())
 	}
 	if len(inc.Documents) > 0 {
 		tb := table{Title: t("incident.view.section.documents"), Columns: []string{lbl("documents.type"), lbl("documents.issuing_country"),
@@ -234,7 +262,7 @@ func (s *Server) incidentView(r *http.Request, inc *vrs.Incident) *incidentDetai
 			row[4].Personal = doc.Number != ""
 			tb.Rows = append(tb.Rows, row)
 		}
-		d.Tables = append(d.Tables, tb)
+		d.Tables = append(d.Tables, tb.prune())
 	}
 	if len(inc.Transactions) > 0 {
 		tb := table{Title: t("incident.view.section.transactions"), Columns: []string{lbl("transactions.amount"), lbl("transactions.method"),
@@ -247,7 +275,7 @@ func (s *Server) incidentView(r *http.Request, inc *vrs.Incident) *incidentDetai
 			row[3].Personal, row[4].Personal = x.PayerAccount != "", x.PayeeAccount != ""
 			tb.Rows = append(tb.Rows, row)
 		}
-		d.Tables = append(d.Tables, tb)
+		d.Tables = append(d.Tables, tb.prune())
 	}
 	if len(inc.Counts) > 0 {
 		tb := table{Title: t("incident.view.section.counts"), Columns: []string{lbl("counts.role"), lbl("counts.nationality"), lbl("counts.sex"),
@@ -259,7 +287,7 @@ func (s *Server) incidentView(r *http.Request, inc *vrs.Incident) *incidentDetai
 				codeLabel("age_group", c.AgeGroup), codeLabel("person_status", c.Status), strconv.Itoa(c.Count)))
 		}
 		tb.Rows = append(tb.Rows, cells(t("incident.view.total"), "", "", "", "", strconv.Itoa(total)))
-		d.Tables = append(d.Tables, tb)
+		d.Tables = append(d.Tables, tb.prune())
 	}
 	d.Created = t("incident.view.created", inc.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"))
 	d.Updated = t("incident.view.updated", inc.UpdatedAt.UTC().Format("2006-01-02 15:04 UTC"), inc.UpdatedName)

@@ -71,7 +71,7 @@ func testIncidentPages(t *testing.T, dialect string) {
 		{"DetailNoDataRole", "focal_point", incPath(inc, ""), 404, nil, []string{"TH-2025-001"}},
 		{"DetailMissing", "reporter", "/incidents/999999", 404, nil, nil},
 		{"DetailBadID", "reporter", "/incidents/abc", 404, nil, nil},
-		{"HistoryReporter", "reporter", incPath(inc, "/history"), 200, []string{"History of TH-2025-001", "Version 1", "Created."}, nil},
+		{"HistoryReporter", "reporter", incPath(inc, "/history"), 200, []string{"History of TH-2025-001", "Version 1", "Created: the first version"}, nil},
 		{"HistoryOtherCountry", "vn-reporter", incPath(inc, "/history"), 404, nil, []string{"TH-2025-001"}},
 		{"DeleteFormReporter", "reporter", incPath(inc, "/delete"), 200, []string{"Delete draft TH-2025-001", `name="reason"`}, nil},
 		{"DeleteFormReviewer", "reviewer", incPath(inc, "/delete"), 403, nil, nil},
@@ -228,7 +228,7 @@ func testIncidentWorkflowPages(t *testing.T, dialect string) {
 	t.Run("History", func(t *testing.T) {
 		_, body := reporter.Get(t, incPath(inc, "/history"))
 		for _, w := range []string{"Version 7 · validated", "Version 6 · submitted for review", "Version 5 · withdrawn from review",
-			"Version 3 · returned for correction", "Give the smuggler&#39;s vehicle.", "Version 1 · created", "Created.", "No change to the content."} {
+			"Version 3 · returned for correction", "Give the smuggler&#39;s vehicle.", "Version 1 · created", "Created: the first version", "No change to the content."} {
 			if !strings.Contains(body, w) {
 				t.Errorf("history lacks %q", w)
 			}
