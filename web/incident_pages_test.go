@@ -107,6 +107,14 @@ func testIncidentPages(t *testing.T, dialect string) {
 		if !strings.Contains(body, `<a href="/review" aria-current="page">Review queue</a>`) {
 			t.Error("a reviewer's navigation lacks the review queue")
 		}
+		_, body = clients["reporter"].Get(t, "/")
+		if !strings.Contains(body, "Drafts of your agency: 1") || !strings.Contains(body, "Returned for correction: 0") {
+			t.Error("a reporter's home page lacks the incident counts")
+		}
+		_, body = clients["reviewer"].Get(t, "/")
+		if !strings.Contains(body, "Waiting for review: 0") {
+			t.Error("a reviewer's home page lacks the review count")
+		}
 		_, body = clients["focal_point"].Get(t, "/")
 		if strings.Contains(body, `href="/incidents"`) {
 			t.Error("a focal point without a data role is offered incidents")

@@ -122,6 +122,7 @@ func TestIncidentEndToEnd(t *testing.T) {
 		chromedp.WaitVisible(chromedp.ID("f-transactions-0-amount")),
 		typ("f-transactions-0-amount", "45000"), sel("f-transactions-0-currency", "THB"),
 		sel("f-transactions-0-method", "cash"), sel("f-transactions-0-purpose", "smuggling_fee"),
+		sel("f-transactions-0-payer", "p1"), sel("f-transactions-0-payee", "p3"),
 		saveForm,
 	)
 	detail := waitURL(`/incidents/\d+\?flash=incident_form_created$`)
@@ -131,7 +132,8 @@ func TestIncidentEndToEnd(t *testing.T) {
 	main := text("main")
 	for _, want := range []string{"SDO-2025-0042", "Migrant smuggling", "Draft", "Person 1 · Migrant", "Person 2 · Migrant",
 		"Person 3 · Suspected smuggler or trafficker", "Aung Min Thu", "Khin Myat", "Somchai Prasert", "Myanmar (MM)",
-		"45,000 THB", "Cash", "Smuggling fee", "Sadao checkpoint"} {
+		"45,000 THB", "Cash", "Smuggling fee", "Sadao checkpoint",
+		"Person 1 · Migrant (Aung Min Thu)", "Person 3 · Suspected smuggler or trafficker (Somchai Prasert)"} {
 		if !strings.Contains(main, want) {
 			t.Errorf("detail page lacks %q", want)
 		}
