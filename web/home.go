@@ -22,7 +22,7 @@ type homeIncidents struct {
 
 // countIncidents counts up to a page of incidents: "200+" beyond.
 func (s *Server) countIncidents(r *http.Request, f vrs.IncidentFilter) (string, error) {
-	svc, err := s.incidentSvc()
+	svc, err := s.incidentService()
 	if err != nil {
 		return "", err
 	}

@@ -31,7 +31,7 @@ func (s *Server) renderIncidentDelete(w http.ResponseWriter, r *http.Request, d 
 		s.error(w, r, err)
 		return
 	}
-	svc, err := s.incidentSvc()
+	svc, err := s.incidentService()
 	if err != nil {
 		s.error(w, r, err)
 		return

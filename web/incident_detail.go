@@ -105,7 +105,7 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, fail *tr
 		s.error(w, r, err)
 		return
 	}
-	svc, err := s.incidentSvc()
+	svc, err := s.incidentService()
 	if err != nil {
 		s.error(w, r, err)
 		return

@@ -41,7 +41,7 @@ func (s *Server) incidentHistory(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	svc, err := s.incidentSvc()
+	svc, err := s.incidentService()
 	if err != nil {
 		s.error(w, r, err)
 		return

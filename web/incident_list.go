@@ -13,15 +13,6 @@ import (
 	"vrs/refdata"
 )
 
-// incidentSvc is the store's incident service. vrs.Store does not name it
-// (yet); every store that serves the pages implements it.
-func (s *Server) incidentSvc() (vrs.IncidentService, error) {
-	if svc, ok := s.store.(vrs.IncidentService); ok {
-		return svc, nil
-	}
-	return nil, vrs.Errorf(vrs.EINTERNAL, "error.internal")
-}
-
 // incidentSorts are the store's sort names, in the order the list offers them.
 var incidentSorts = []string{"-updated", "updated", "-detected", "detected", "reference"}
 
@@ -78,7 +69,7 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, vrs.Forbidden())
 		return
 	}
-	svc, err := s.incidentSvc()
+	svc, err := s.incidentService()
 	if err != nil {
 		s.error(w, r, err)
 		return

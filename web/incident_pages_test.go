@@ -315,7 +315,13 @@ func listed(body string) []string {
 }
 
 func TestIncidentListFilters(t *testing.T) {
-	app := apptest.New(t, "sqlite")
+	for _, dialect := range storetest.Dialects() {
+		t.Run(dialect, func(t *testing.T) { testIncidentListFilters(t, dialect) })
+	}
+}
+
+func testIncidentListFilters(t *testing.T, dialect string) {
+	app := apptest.New(t, dialect)
 	newIncident(t, app, "TH-A", nil)
 	newIncident(t, app, "TH-B", func(inc *vrs.Incident) {
 		inc.DetectedOn, inc.ReportedOn = "2025-04-10", "2025-04-10"

@@ -25,7 +25,7 @@ func (s *Server) incidentReview(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, vrs.Forbidden())
 		return
 	}
-	svc, err := s.incidentSvc()
+	svc, err := s.incidentService()
 	if err != nil {
 		s.error(w, r, err)
 		return

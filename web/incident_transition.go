@@ -42,7 +42,7 @@ func (s *Server) incidentPost(w http.ResponseWriter, r *http.Request) (vrs.Incid
 	}
 	var svc vrs.IncidentService
 	if err == nil {
-		svc, err = s.incidentSvc()
+		svc, err = s.incidentService()
 	}
 	if err != nil {
 		s.error(w, r, err)
