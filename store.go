@@ -11,6 +11,7 @@ type Store interface {
 	TokenService
 	SettingService
 	AuditService
+	IncidentService
 	Ping(ctx context.Context) error
 	Close() error
 }

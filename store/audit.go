@@ -30,17 +30,24 @@ func (t *tx) audit(e *vrs.AuditEntry) error {
 		return err
 	}
 	e.PrevHash = vrs.GenesisHash
-	err := t.queryRow(`SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`).Scan(&e.Seq, &e.PrevHash)
+	err := t.queryRow(auditHeadSQL).Scan(&e.Seq, &e.PrevHash)
 	if err != nil && err != sql.ErrNoRows {
 		return err
 	}
 	e.Seq++
 	e.Hash = e.ComputeHash()
-	_, err = t.exec(`INSERT INTO audit_log (seq, at, actor_id, actor_name, action, object_type, object_id, country, detail, client_ip, via, prev_hash, hash)
-		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+	_, err = t.exec(auditInsertSQL,
 		e.Seq, micros(e.At), e.ActorID, e.ActorName, e.Action, e.ObjectType, e.ObjectID, e.Country, e.Detail, e.ClientIP, e.Via, e.PrevHash, e.Hash)
 	return err
 }
+
+const (
+	auditHeadSQL   = `SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1`
+	auditInsertSQL = `INSERT INTO audit_log (seq, at, actor_id, actor_name, action, object_type, object_id, country, detail, client_ip, via, prev_hash, hash)
+		VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`
+)
+
+func init() { hotWrites = append(hotWrites, auditHeadSQL, auditInsertSQL) }
 
 // detail encodes audit detail as JSON; callers pass field names and codes,
 // never personal data.

@@ -34,10 +34,17 @@ type DB struct {
 	pool   *pgxpool.Pool
 	path   string
 	stmts  sync.Map // query text → *sql.Stmt on reader
+	// wstmts holds hotWrites prepared on the SQLite writer.
+	wstmts sync.Map
 	// keys holds the unwrapped data keys once UseKEK has run (see keys.go).
 	keys atomic.Pointer[crypt.Keyring]
 	// rulesCache holds the compiled validation rules (see rules.go).
 	rulesCache atomic.Pointer[ruleCache]
+
+	// Grouped writes waiting for the writer (see group.go).
+	group        sync.Mutex
+	groupQueue   []*groupJob
+	groupLeading bool
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -64,6 +71,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, err
 	}
 	if err := db.seedCountries(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.prepareHotWrites(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
@@ -170,6 +181,8 @@ type tx struct {
 	db  *DB
 	ctx context.Context
 	now time.Time
+	// stmts are statements prepared for this transaction only.
+	stmts map[string]*sql.Stmt
 }
 
 // write runs fn in one write transaction and commits when fn returns nil.
@@ -190,11 +203,61 @@ func (db *DB) write(ctx context.Context, fn func(tx *tx) error) error {
 }
 
 func (t *tx) exec(query string, args ...any) (sql.Result, error) {
+	if st := t.writerStmt(query); st != nil {
+		return st.ExecContext(t.ctx, args...)
+	}
 	return t.ExecContext(t.ctx, query, args...)
 }
 
 func (t *tx) queryRow(query string, args ...any) *sql.Row {
+	if st := t.writerStmt(query); st != nil {
+		return st.QueryRowContext(t.ctx, args...)
+	}
 	return t.QueryRowContext(t.ctx, query, args...)
+}
+
+// hotWrites are statements of the hottest write paths, prepared once on
+// SQLite's single writer connection when the store opens (while no
+// transaction holds it), so that they are parsed once per process.
+var hotWrites []string
+
+// prepareHotWrites prepares hotWrites on the SQLite writer.
+func (db *DB) prepareHotWrites(ctx context.Context) error {
+	if db.dialect != sqliteDialect {
+		return nil
+	}
+	for _, q := range hotWrites {
+		st, err := db.writer.PrepareContext(ctx, q)
+		if err != nil {
+			return fmt.Errorf("prepare %q: %w", q, err)
+		}
+		db.wstmts.Store(q, st)
+	}
+	return nil
+}
+
+// writerStmt returns the statement for query inside this transaction:
+// one prepared at open, or one prepared for the life of the transaction
+// (a group commit repeats the same statements for every write in it).
+func (t *tx) writerStmt(query string) *sql.Stmt {
+	if t.db.dialect != sqliteDialect {
+		return nil
+	}
+	if st, ok := t.db.wstmts.Load(query); ok {
+		return t.StmtContext(t.ctx, st.(*sql.Stmt))
+	}
+	if st, ok := t.stmts[query]; ok {
+		return st
+	}
+	st, err := t.PrepareContext(t.ctx, query)
+	if err != nil {
+		return nil
+	}
+	if t.stmts == nil {
+		t.stmts = map[string]*sql.Stmt{}
+	}
+	t.stmts[query] = st
+	return st
 }
 
 // micros converts a time to the BIGINT microseconds both dialects store.

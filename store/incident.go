@@ -161,18 +161,42 @@ func (t *tx) writeIndexes(id int64, s *sealed, replace bool) error {
 			return err
 		}
 	}
-	for _, f := range s.facets {
-		if _, err := t.exec(`INSERT INTO incident_facets (facet, value, incident_id) VALUES ($1, $2, $3)`, f[0], f[1], id); err != nil {
+	// One statement per table: statements, not rows, are what cost.
+	if len(s.facets) > 0 {
+		args := make([]any, 0, 1+2*len(s.facets))
+		args = append(args, id)
+		var b strings.Builder
+		b.WriteString(`INSERT INTO incident_facets (facet, value, incident_id) VALUES `)
+		for i, f := range s.facets {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			args = append(args, f[0], f[1])
+			fmt.Fprintf(&b, "($%d, $%d, $1)", len(args)-1, len(args))
+		}
+		if _, err := t.exec(b.String(), args...); err != nil {
 			return err
 		}
 	}
-	for _, d := range s.digests {
-		if _, err := t.exec(`INSERT INTO identifier_index (digest, incident_id) VALUES ($1, $2) ON CONFLICT DO NOTHING`, d, id); err != nil {
+	if len(s.digests) > 0 {
+		args := make([]any, 0, 1+len(s.digests))
+		args = append(args, id)
+		var b strings.Builder
+		b.WriteString(`INSERT INTO identifier_index (digest, incident_id) VALUES `)
+		for i, d := range s.digests {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			args = append(args, d)
+			fmt.Fprintf(&b, "($%d, $1)", len(args))
+		}
+		b.WriteString(` ON CONFLICT DO NOTHING`)
+		if _, err := t.exec(b.String(), args...); err != nil {
 			return err
 		}
 	}
 	if t.db.dialect == sqliteDialect {
-		if _, err := t.exec(`INSERT INTO incident_fts (rowid, search_text) VALUES ($1, $2)`, id, s.text); err != nil {
+		if _, err := t.exec(ftsInsertSQL, id, s.text); err != nil {
 			return err
 		}
 	}
@@ -196,10 +220,23 @@ func (t *tx) dropIndexes(id int64) error {
 	return nil
 }
 
+const (
+	incidentInsertSQL = `INSERT INTO incidents (agency_id, country, reference, type, status, version, detected_on, place_country, place_name,
+				persons, body, search_text, action, created_by, created_at, updated_by, updated_at)
+			VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11, 'create', $12, $13, $12, $13) RETURNING id`
+	captureAgencySQL = `SELECT country, name, disabled FROM agencies WHERE id = $1`
+	storePersonalSQL = `UPDATE incidents SET personal = $1, key_id = $2 WHERE id = $3`
+	ftsInsertSQL     = `INSERT INTO incident_fts (rowid, search_text) VALUES ($1, $2)`
+)
+
+func init() {
+	hotWrites = append(hotWrites, incidentInsertSQL, captureAgencySQL, storePersonalSQL)
+}
+
 // captureAgency checks the agency exists, is active, and returns its country.
 func (t *tx) captureAgency(id int64) (country, name string, err error) {
 	var disabled bool
-	err = t.queryRow(`SELECT country, name, disabled FROM agencies WHERE id = $1`, id).Scan(&country, &name, &disabled)
+	err = t.queryRow(captureAgencySQL, id).Scan(&country, &name, &disabled)
 	if err == sql.ErrNoRows || (err == nil && disabled) {
 		return "", "", vrs.FieldErrors(map[string]string{"agency_id": "field.agency_unknown"})
 	}
@@ -220,20 +257,20 @@ func (db *DB) CreateIncident(ctx context.Context, inc *vrs.Incident) error {
 		return err
 	}
 	inc.Status, inc.Version, inc.ReviewNote = vrs.StatusDraft, 1, ""
-	return db.write(ctx, func(t *tx) error {
+	// Encoding and indexing happen before taking the writer; the stored
+	// body's bookkeeping fields (agency, times) are read from the row.
+	s, err := db.seal(inc)
+	if err != nil {
+		return err
+	}
+	return db.writeGrouped(ctx, func(t *tx) error {
 		country, agencyName, err := t.captureAgency(inc.AgencyID)
 		if err != nil {
 			return err
 		}
 		inc.Country, inc.AgencyName = country, agencyName
 		inc.CreatedBy, inc.CreatedAt, inc.UpdatedBy, inc.UpdatedAt, inc.UpdatedName = u.ID, t.now, u.ID, t.now, u.Name
-		s, err := db.seal(inc)
-		if err != nil {
-			return err
-		}
-		err = t.queryRow(`INSERT INTO incidents (agency_id, country, reference, type, status, version, detected_on, place_country, place_name,
-				persons, body, search_text, action, created_by, created_at, updated_by, updated_at)
-			VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11, 'create', $12, $13, $12, $13) RETURNING id`,
+		err = t.queryRow(incidentInsertSQL,
 			inc.AgencyID, country, inc.Reference, string(inc.Type), string(inc.Status), inc.DetectedOn, inc.Place.Country, inc.Place.Name,
 			s.persons, s.body, s.text, u.ID, micros(t.now)).Scan(&inc.ID)
 		if isUniqueViolation(err) {
@@ -257,7 +294,7 @@ func (t *tx) storePersonal(id int64, version int, s *sealed) error {
 	if err := t.db.encrypt(s, id, version); err != nil {
 		return err
 	}
-	_, err := t.exec(`UPDATE incidents SET personal = $1, key_id = $2 WHERE id = $3`, s.personal, s.keyID, id)
+	_, err := t.exec(storePersonalSQL, s.personal, s.keyID, id)
 	return err
 }
 
@@ -308,7 +345,7 @@ func (db *DB) UpdateIncident(ctx context.Context, inc *vrs.Incident, version int
 		return err
 	}
 	inc.Normalize()
-	return db.write(ctx, func(t *tx) error {
+	return db.writeGrouped(ctx, func(t *tx) error {
 		c, err := t.lockIncident(u, inc.ID)
 		if err != nil {
 			return err
@@ -391,7 +428,7 @@ func (db *DB) TransitionIncident(ctx context.Context, id int64, version int, to 
 		return nil, err
 	}
 	note = strings.TrimSpace(note)
-	err = db.write(ctx, func(t *tx) error {
+	err = db.writeGrouped(ctx, func(t *tx) error {
 		c, err := t.lockIncident(u, id)
 		if err != nil {
 			return err
@@ -461,7 +498,7 @@ func (t *tx) resealCurrent(id int64, from, to int) error {
 	if err != nil {
 		return err
 	}
-	_, err = t.exec(`UPDATE incidents SET personal = $1, key_id = $2 WHERE id = $3`, ct, keyID, id)
+	_, err = t.exec(storePersonalSQL, ct, keyID, id)
 	return err
 }
 

@@ -25,7 +25,7 @@ func (db *DB) FindIncident(ctx context.Context, id int64) (*vrs.Incident, error)
 	if err != nil {
 		return nil, err
 	}
-	err = db.write(ctx, func(t *tx) error {
+	err = db.writeGrouped(ctx, func(t *tx) error {
 		return t.audit(&vrs.AuditEntry{Action: vrs.ActIncidentRead, ObjectType: "incident", ObjectID: strconv.FormatInt(id, 10),
 			Country: inc.Country, Detail: detail(map[string]any{"version": inc.Version})})
 	})
@@ -214,7 +214,7 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 		where = append(where, "i.id IN (SELECT incident_id FROM identifier_index WHERE digest = "+arg(d)+")")
 		// A search by personal identifier is a read of personal data:
 		// the log says who searched which kind, never the value.
-		err = db.write(ctx, func(t *tx) error {
+		err = db.writeGrouped(ctx, func(t *tx) error {
 			return t.audit(&vrs.AuditEntry{Action: vrs.ActIncidentSearch, ObjectType: "incident", Country: u.Country,
 				Detail: detail(map[string]string{"kind": kind})})
 		})
@@ -386,7 +386,7 @@ func (db *DB) IncidentHistory(ctx context.Context, id int64) ([]*vrs.IncidentVer
 	}
 	out = append(out, &vrs.IncidentVersion{Version: cur.Version, Status: cur.Status, AuthorID: cur.UpdatedBy, AuthorName: cur.UpdatedName,
 		At: cur.UpdatedAt, Action: action, Note: note, Incident: cur})
-	err = db.write(ctx, func(t *tx) error {
+	err = db.writeGrouped(ctx, func(t *tx) error {
 		return t.audit(&vrs.AuditEntry{Action: vrs.ActIncidentHistory, ObjectType: "incident", ObjectID: strconv.FormatInt(id, 10),
 			Country: cur.Country, Detail: detail(map[string]any{"versions": len(out)})})
 	})

@@ -42,6 +42,7 @@ func Run(t *testing.T, dialect string) {
 		{"IncidentList", testIncidentList},
 		{"IncidentAccessRule", testIncidentAccessRule},
 		{"IncidentReseal", testIncidentReseal},
+		{"IncidentConcurrentCreates", testIncidentConcurrentCreates},
 		{"IncidentBulk", testIncidentBulk},
 		{"SecretsSealed", testSecretsSealed},
 	}

@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"sync"
 	"testing"
 
 	"vrs"
@@ -530,5 +531,57 @@ func testIncidentReseal(t *testing.T, db *store.DB) {
 	}
 	if res, err := db.ResealIncidents(System()); err != nil || res.Current+res.Versions != 0 {
 		t.Errorf("second run: %+v %v", res, err)
+	}
+}
+
+// testIncidentConcurrentCreates: writes that share a group commit each get
+// their own outcome; a refused one leaves no trace and fails no other.
+func testIncidentConcurrentCreates(t *testing.T, db *store.DB) {
+	w := NewWorld(t, db)
+	reporter := As(w.Users["reporter"])
+	const n = 48
+	errs := make([]error, n)
+	ids := make([]int64, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			// Every fourth reuses a reference: exactly one of each pair wins.
+			ref := fmt.Sprintf("C-%03d", i)
+			if i%4 == 3 {
+				ref = fmt.Sprintf("C-%03d", i-1)
+			}
+			inc := Interception(w.Agencies["th-police"].ID, ref)
+			errs[i] = db.CreateIncident(reporter, inc)
+			ids[i] = inc.ID
+		}()
+	}
+	wg.Wait()
+	ok, conflicts := 0, 0
+	for i, err := range errs {
+		switch vrs.ErrorCode(err) {
+		case "":
+			ok++
+			if _, err := db.FindIncident(reporter, ids[i]); err != nil {
+				t.Errorf("created %d not found: %v", ids[i], err)
+			}
+		case vrs.ECONFLICT:
+			conflicts++
+		default:
+			t.Errorf("create %d: %v", i, err)
+		}
+	}
+	if ok != n-n/4 || conflicts != n/4 {
+		t.Errorf("%d created, %d conflicts; want %d and %d", ok, conflicts, n-n/4, n/4)
+	}
+	var rows, audits int
+	db.SQL().QueryRow(`SELECT COUNT(*) FROM incidents`).Scan(&rows)
+	db.SQL().QueryRow(`SELECT COUNT(*) FROM audit_log WHERE action = $1`, vrs.ActIncidentCreate).Scan(&audits)
+	if rows != ok || audits != ok {
+		t.Errorf("%d rows and %d audit entries for %d creates", rows, audits, ok)
+	}
+	if v, err := db.VerifyAudit(System()); err != nil || v.Problem != nil {
+		t.Errorf("audit chain: %+v %v", v, err)
 	}
 }
