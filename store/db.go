@@ -98,6 +98,9 @@ func (db *DB) openSQLite(path string) error {
 	}
 	w := pragmas
 	w.Set("_txlock", "immediate")
+	// Savepoints of group commits journal to a temporary file unless
+	// temporary storage is in memory; it holds only the current write.
+	w.Add("_pragma", "temp_store(MEMORY)")
 	if db.writer, err = sql.Open("sqlite", "file:"+abs+"?"+w.Encode()); err != nil {
 		return err
 	}
