@@ -433,6 +433,11 @@ func (db *DB) TransitionIncident(ctx context.Context, id int64, version int, to 
 		if err != nil {
 			return err
 		}
+		// A stale version first: the caller acted on a page that no
+		// longer shows the incident as it is.
+		if err := conflict(c, version); err != nil {
+			return err
+		}
 		step, ok := transitions[[2]vrs.IncidentStatus{c.ref.Status, to}]
 		if !ok {
 			return vrs.Errorf(vrs.ECONFLICT, "error.incident_transition", string(c.ref.Status), string(to))
@@ -443,9 +448,6 @@ func (db *DB) TransitionIncident(ctx context.Context, id int64, version int, to 
 			err = access.CaptureIncident(u, c.ref.AgencyID)
 		}
 		if err != nil {
-			return err
-		}
-		if err := conflict(c, version); err != nil {
 			return err
 		}
 		switch {

@@ -173,7 +173,7 @@ func testIncidentWorkflowPages(t *testing.T, dialect string) {
 		want    []string
 	}{
 		{"Submit", reporter, "submit", 1, nil, 303, "incident_submitted", []string{"submitted for review", `action="` + incPath(inc, "/withdraw") + `"`}},
-		{"SubmitTwice", reporter, "submit", 1, nil, 409, "", []string{"An incident that is submitted cannot be moved to submitted.", "Reload the incident"}},
+		{"SubmitTwice", reporter, "submit", 1, nil, 409, "", []string{"This incident has changed since you opened it", "Reload the incident"}},
 		{"ValidateByReporter", reporter, "validate", 2, nil, 403, "", nil},
 		{"ReturnWithoutReason", reviewer, "return", 2, url.Values{"note": {"  "}}, 400, "", []string{
 			`<p class="field-error" id="note-error">Say what must be corrected: the reporter reads this.</p>`, `aria-invalid="true"`}},
