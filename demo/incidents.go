@@ -536,29 +536,21 @@ func (b *builder) migrants(role string, total int, status string, sea bool) []st
 		missing = min((rest-dead)/3, b.between(1, 60))
 	}
 	alive := rest - dead - missing
-	groups := []string{"18-24", "25-34", "35-49", "12-17", "0-11"}
-	share := []float64{0.35, 0.35, 0.12, 0.1, 0.08}
-	if !sea || b.main != "MM" {
-		share = []float64{0.4, 0.4, 0.15, 0.05, 0}
+	childShare := 0.05
+	if sea && b.main == "MM" {
+		childShare = 0.25
 	}
+	// Large groups are counted as officers count them: men, women and
+	// children.
 	split := func(n int, status string) {
-		left := n
-		for gi, ag := range groups {
-			for _, sex := range []string{"male", "female"} {
-				fs := femaleShare
-				if sex == "male" {
-					fs = 1 - femaleShare
-				}
-				k := int(math.Round(float64(n) * share[gi] * fs))
-				if gi == len(groups)-1 && sex == "female" || k > left {
-					k = left
-				}
-				nat := b.main
-				add(vrs.AggregateCount{Role: role, Nationality: nat, Sex: sex, AgeGroup: ag, Status: status}, k)
-				left -= k
-			}
-		}
-		add(vrs.AggregateCount{Role: role, Nationality: b.main, AgeGroup: "unknown", Status: status}, left)
+		children := int(math.Round(float64(n) * childShare * b.r.Float64() * 2))
+		children = min(children, n)
+		women := int(math.Round(float64(n-children) * femaleShare))
+		add(vrs.AggregateCount{Role: role, Nationality: b.main, Sex: "male", Status: status}, n-children-women)
+		add(vrs.AggregateCount{Role: role, Nationality: b.main, Sex: "female", Status: status}, women)
+		young := children / 3
+		add(vrs.AggregateCount{Role: role, Nationality: b.main, AgeGroup: "0-11", Status: status}, young)
+		add(vrs.AggregateCount{Role: role, Nationality: b.main, AgeGroup: "12-17", Status: status}, children-young)
 	}
 	split(alive, status)
 	if dead > 0 {

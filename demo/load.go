@@ -14,7 +14,7 @@ type BulkStore interface {
 }
 
 // LoadBatch is how many incidents LoadIncidents generates ahead of the store.
-const LoadBatch = 20000
+const LoadBatch = 50000
 
 // LoadIncidents generates incidents 0 to n-1 and stores them, as ctx's
 // user (the installation itself). Generation runs on every core, one

@@ -268,3 +268,8 @@ func (g *Generator) Truth(n int) []Actor {
 
 // dayOf counts days from the generator's first day.
 func (g *Generator) dayOf(t time.Time) int { return int(t.Sub(g.start).Hours() / 24) }
+
+// NetworkPhone returns the first phone of the most active actor of the
+// land-route network: a value that identifier searches find in many
+// incidents of a store the generator filled.
+func (g *Generator) NetworkPhone() string { return g.rings["mekong_land"][0].phones[0] }

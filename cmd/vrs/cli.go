@@ -59,6 +59,7 @@ var commands = []command{
 	{"bench api", "measure GET /api/v1/me with an API token on this machine", cmdBenchAPI},
 	{"bench ready", "measure how soon a new server answers /healthz", cmdBenchReady},
 	{"bench create", "measure incident creation through the API on this machine", cmdBenchCreate},
+	{"bench list", "measure incident list queries on a filled store", cmdBenchList},
 }
 
 // run is the whole program: it returns the exit status (0 ok, 1 failed,

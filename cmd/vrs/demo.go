@@ -6,16 +6,19 @@ import (
 	"io"
 	"os"
 	"text/tabwriter"
+	"time"
 
 	"vrs"
 	"vrs/demo"
 )
 
 func cmdDemo(ctx context.Context, c *cli, args []string) error {
-	fs := c.flagSet("demo", "[--addr ADDR] [--data-dir DIR]", `
+	fs := c.flagSet("demo", "[--addr ADDR] [--data-dir DIR] [--records N] [--seed S] [--no-serve]", `
 Runs a demo installation: Bali Process member countries with their
 agencies and one user per role, each with a freshly generated password
-that is printed once. Without --data-dir the demo lives in a new temporary
+that is printed once, and --records synthetic incidents of every type on
+the region's routes over the last five years (generated names only; the
+same --seed gives the same incidents). Without --data-dir the demo lives in a new temporary
 directory, removed when it stops; with --data-dir it is kept, and a later
 run on the same directory serves it again without adding anything.
 VRS_DATA_DIR and VRS_DB are ignored here, so that a demo never touches a
@@ -23,10 +26,19 @@ real installation.`)
 	var cfg Config
 	serveFlags(c, fs, &cfg)
 	fs.StringVar(&cfg.DataDir, "data-dir", "", "data directory to keep the demo in (default: a new temporary directory)")
+	records := fs.Int("records", DemoRecords, "how many incidents to generate")
+	seed := fs.Int64("seed", 1, "seed of the incident generator")
+	noServe := fs.Bool("no-serve", false, "create the demo and exit without serving it (needs --data-dir)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	if *records < 0 {
+		return usagef("--records must not be negative")
+	}
 	temporary := cfg.DataDir == ""
+	if *noServe && temporary {
+		return usagef("--no-serve needs --data-dir")
+	}
 	if temporary {
 		dir, err := os.MkdirTemp("", "vrs-demo-")
 		if err != nil {
@@ -53,10 +65,46 @@ real installation.`)
 		if accounts, err = demo.Seed(sys, m.DB, m.Hasher); err != nil {
 			return err
 		}
+		if err := c.demoIncidents(sys, m, *records, *seed); err != nil {
+			return err
+		}
+	}
+	if *noServe {
+		return nil
 	}
 	return serve(ctx, m, func(m *Main) {
 		c.demoBanner(c.stdout, m, accounts, temporary)
 	})
+}
+
+// DemoRecords is how many incidents a new demo holds unless --records says
+// otherwise: enough for every page to look real, stored in about a second.
+const DemoRecords = 2000
+
+// demoIncidents generates and stores n incidents for the demo agencies,
+// detected up to today.
+func (c *cli) demoIncidents(ctx context.Context, m *Main, n int, seed int64) error {
+	if n == 0 {
+		return nil
+	}
+	agencies, err := m.DB.ListAgencies(ctx, vrs.AgencyFilter{})
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	g := demo.NewGenerator(seed, start.UTC(), demo.StoredAgencies(agencies))
+	last := start
+	err = demo.LoadIncidents(ctx, m.DB, g, n, func(done int) {
+		if time.Since(last) > 5*time.Second {
+			last = time.Now()
+			fmt.Fprintf(c.stderr, "demo: %d of %d incidents stored\n", done, n)
+		}
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "Demo data: %d incidents (seed %d) in %.1f s.\n", n, seed, time.Since(start).Seconds())
+	return nil
 }
 
 // demoBanner prints the URL and, for a new demo, the users and passwords.
