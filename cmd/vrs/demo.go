@@ -79,7 +79,7 @@ real installation.`)
 
 // DemoRecords is how many incidents a new demo holds unless --records says
 // otherwise: enough for every page to look real, stored in about a second.
-const DemoRecords = 2000
+const DemoRecords = 5000
 
 // demoIncidents generates and stores n incidents for the demo agencies,
 // detected up to today.
