@@ -50,17 +50,15 @@ func (db *DB) BulkCreateIncidents(ctx context.Context, incs []*vrs.Incident) err
 	if db.dialect == sqliteDialect {
 		// A larger page cache keeps the random inserts of the blind index
 		// in memory; the writer is one connection, so this stays with it.
-		// Multi-row INSERTs keep a statement journal, which goes to a
-		// temporary file unless temporary storage is in memory.
 		// Checkpoints every 64 MiB of WAL rather than 4 MiB: an index page
 		// changed by many chunks is copied back to the database once.
-		for _, p := range []string{`PRAGMA cache_size = -262144`, `PRAGMA temp_store = MEMORY`, `PRAGMA wal_autocheckpoint = 16384`} {
+		for _, p := range []string{`PRAGMA cache_size = -262144`, `PRAGMA wal_autocheckpoint = 16384`} {
 			if _, err := db.writer.ExecContext(ctx, p); err != nil {
 				return err
 			}
 		}
 		defer func() {
-			for _, p := range []string{`PRAGMA cache_size = -2000`, `PRAGMA temp_store = DEFAULT`, `PRAGMA wal_autocheckpoint = 1000`} {
+			for _, p := range []string{`PRAGMA cache_size = -2000`, `PRAGMA wal_autocheckpoint = 1000`} {
 				db.writer.ExecContext(context.WithoutCancel(ctx), p)
 			}
 		}()
