@@ -94,6 +94,12 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.handle(mux, "POST", Prefix+"/incidents/{id}/validate", a.incidentTransition(vrs.StatusValidated))
 	a.handle(mux, "GET", Prefix+"/incidents/{id}/history", a.incidentHistory)
 
+	a.handle(mux, "GET", Prefix+"/validation-rules", a.ruleList)
+	a.handle(mux, "POST", Prefix+"/validation-rules", a.ruleCreate)
+	a.handle(mux, "GET", Prefix+"/validation-rules/{id}", a.ruleGet)
+	a.handle(mux, "PUT", Prefix+"/validation-rules/{id}", a.ruleUpdate)
+	a.handle(mux, "DELETE", Prefix+"/validation-rules/{id}", a.ruleDelete)
+
 	a.handle(mux, "GET", Prefix+"/openapi.json", a.openAPI)
 
 	// The web package's "/" catches everything, so the mux never answers

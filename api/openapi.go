@@ -447,5 +447,6 @@ func OpenAPI() obj {
 		},
 	}
 	addIncidentAPI(doc)
+	addRulesAPI(doc)
 	return doc
 }
