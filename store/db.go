@@ -195,6 +195,13 @@ func (db *DB) write(ctx context.Context, fn func(tx *tx) error) error {
 		return fmt.Errorf("begin: %w", err)
 	}
 	t := &tx{Tx: sqlTx, db: db, ctx: ctx, now: db.Now().UTC().Truncate(time.Microsecond)}
+	// A panic must not leave the only writer inside a transaction.
+	defer func() {
+		if p := recover(); p != nil {
+			sqlTx.Rollback()
+			panic(p)
+		}
+	}()
 	if err := fn(t); err != nil {
 		sqlTx.Rollback()
 		return err

@@ -51,3 +51,12 @@ func splitList(s string) []string {
 }
 
 func itoa(n int) string { return strconv.Itoa(n) }
+
+// forUpdate locks the rows a write transaction reads before changing them:
+// PostgreSQL runs writers side by side; SQLite's single writer needs none.
+func (db *DB) forUpdate(alias string) string {
+	if db.dialect == postgresDialect {
+		return " FOR UPDATE OF " + alias
+	}
+	return ""
+}

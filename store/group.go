@@ -3,16 +3,20 @@ package store
 import (
 	"context"
 	"fmt"
+	"runtime/debug"
 	"time"
 )
 
 // Group commit. A commit costs more than the rows it writes (the pages of
 // every index touched go to the WAL), and the store has one writer. So
-// writes that arrive while another commits wait in a queue, and the next
-// writer runs them all in one transaction, each inside its own savepoint:
-// one write's error rolls back that write alone, and each caller learns
-// its own outcome. Callers see what db.write gives them: their change is
-// committed, whole, when the call returns nil.
+// writes that arrive while another commits wait in a queue, and a leader
+// goroutine runs them together in the next transaction, each inside its
+// own savepoint: one write's error rolls back that write alone, and each
+// caller learns its own outcome. Callers see what db.write gives them:
+// their change is committed, whole, when the call returns nil.
+//
+// A job's function may run twice (when a group's commit fails, each job is
+// run again alone), so it must not carry state from one run to the next.
 
 // maxGroup bounds a group, so that a failed commit costs a bounded retry.
 const maxGroup = 128
@@ -32,32 +36,49 @@ func (db *DB) writeGrouped(ctx context.Context, fn func(t *tx) error) error {
 	j := &groupJob{ctx: ctx, fn: fn, done: make(chan error, 1)}
 	db.group.Lock()
 	db.groupQueue = append(db.groupQueue, j)
-	if db.groupLeading {
-		db.group.Unlock()
-		return <-j.done
+	if !db.groupLeading {
+		// The leader is a goroutine of its own, so that no caller waits
+		// for groups other than its own.
+		db.groupLeading = true
+		go db.leadGroups()
 	}
-	// This caller leads: it runs groups until none is waiting, then hands
-	// back. Its own job is in the first group.
-	db.groupLeading = true
-	for len(db.groupQueue) > 0 {
+	db.group.Unlock()
+	return <-j.done
+}
+
+// leadGroups runs groups until none is waiting.
+func (db *DB) leadGroups() {
+	for {
+		db.group.Lock()
+		if len(db.groupQueue) == 0 {
+			db.groupLeading = false
+			db.groupQueue = nil
+			db.group.Unlock()
+			return
+		}
 		n := min(len(db.groupQueue), maxGroup)
 		batch := db.groupQueue[:n:n]
 		db.groupQueue = db.groupQueue[n:]
 		db.group.Unlock()
 		db.runGroup(batch)
-		db.group.Lock()
 	}
-	db.groupLeading = false
-	db.groupQueue = nil
-	db.group.Unlock()
-	return <-j.done
 }
 
-// runGroup runs one group and answers each job.
+// call runs a job's function, turning a panic into an error so that one
+// faulty write cannot leave the writer's transaction open.
+func call(fn func(t *tx) error, t *tx) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic in write: %v\n%s", p, debug.Stack())
+		}
+	}()
+	return fn(t)
+}
+
+// runGroup runs one group and answers each job exactly once.
 func (db *DB) runGroup(batch []*groupJob) {
 	if len(batch) == 1 {
-		j := batch[0]
-		j.done <- db.write(j.ctx, j.fn)
+		db.runAlone(batch[0])
 		return
 	}
 	errs := make([]error, len(batch))
@@ -80,7 +101,7 @@ func (db *DB) runGroup(batch []*groupJob) {
 			break
 		}
 		t := &tx{Tx: sqlTx, db: db, ctx: j.ctx, now: now}
-		if errs[i] = j.fn(t); errs[i] != nil {
+		if errs[i] = call(j.fn, t); errs[i] != nil {
 			if _, err := sqlTx.Exec(`ROLLBACK TO SAVEPOINT w`); err != nil {
 				fatal = err
 				break
@@ -100,11 +121,16 @@ func (db *DB) runGroup(batch []*groupJob) {
 		// Nothing of the group was committed: run each write alone, so
 		// that one bad write cannot fail the others.
 		for _, j := range batch {
-			j.done <- db.write(j.ctx, j.fn)
+			db.runAlone(j)
 		}
 		return
 	}
 	for i, j := range batch {
 		j.done <- errs[i]
 	}
+}
+
+// runAlone runs one job in its own transaction.
+func (db *DB) runAlone(j *groupJob) {
+	j.done <- db.write(j.ctx, func(t *tx) error { return call(j.fn, t) })
 }

@@ -68,7 +68,8 @@ func incidentAAD(id int64, version int) []byte {
 // the personal data encrypted, and what the indexes need.
 type sealed struct {
 	body     string
-	personal []byte
+	personal []byte // sealed, once encrypt has run
+	plain    []byte // the personal data as JSON, before sealing
 	keyID    int64
 	digests  [][]byte
 	facets   [][2]string
@@ -98,8 +99,8 @@ func (db *DB) seal(inc *vrs.Incident) (*sealed, error) {
 		if err != nil {
 			return nil, err
 		}
-		// The id is not known before the insert: sealIn finishes the job.
-		s.personal = plain
+		// The id is not known before the insert: encrypt finishes the job.
+		s.plain = plain
 	}
 	seen := map[string]bool{}
 	for _, v := range p.Identifiers() {
@@ -114,14 +115,16 @@ func (db *DB) seal(inc *vrs.Incident) (*sealed, error) {
 
 // encrypt seals the personal part for the given row and version.
 func (db *DB) encrypt(s *sealed, id int64, version int) error {
-	if s.personal == nil {
+	if s.plain == nil {
 		return nil
 	}
 	kr, err := db.Keyring()
 	if err != nil {
 		return err
 	}
-	keyID, ct, err := kr.Seal(incidentAAD(id, version), s.personal)
+	// From the plain text every time: a write that runs again (see
+	// group.go) seals afresh for its new id, never the ciphertext.
+	keyID, ct, err := kr.Seal(incidentAAD(id, version), s.plain)
 	if err != nil {
 		return err
 	}
@@ -307,13 +310,14 @@ type current struct {
 }
 
 // lockIncident reads the incident's current state in the write transaction
-// and checks the actor may see it; an incident the actor may not see is
+// (locking the row on PostgreSQL, where writers run side by side; SQLite
+// has one writer) and checks the actor may see it; an incident the actor may not see is
 // not found, whatever the reason.
 func (t *tx) lockIncident(u *vrs.User, id int64) (*current, error) {
 	c := &current{}
 	var status string
 	err := t.queryRow(`SELECT i.agency_id, i.country, i.status, i.version, i.updated_by, a.name
-		FROM incidents i JOIN agencies a ON a.id = i.agency_id WHERE i.id = $1`, id).
+		FROM incidents i JOIN agencies a ON a.id = i.agency_id WHERE i.id = $1`+t.db.forUpdate("i"), id).
 		Scan(&c.ref.AgencyID, &c.ref.Country, &status, &c.version, &c.updatedBy, &c.agencyName)
 	c.ref.Status = vrs.IncidentStatus(status)
 	if err == sql.ErrNoRows || (err == nil && access.ReadIncident(u, c.ref) == access.None) {
@@ -443,7 +447,11 @@ func (db *DB) TransitionIncident(ctx context.Context, id int64, version int, to 
 			return vrs.Errorf(vrs.ECONFLICT, "error.incident_transition", string(c.ref.Status), string(to))
 		}
 		if step.review {
-			err = access.ReviewIncident(u, c.ref, c.updatedBy)
+			var authors []int64
+			if authors, err = t.contentAuthors(id); err != nil {
+				return err
+			}
+			err = access.ReviewIncidentBy(u, c.ref, authors)
 		} else {
 			err = access.CaptureIncident(u, c.ref.AgencyID)
 		}
@@ -476,6 +484,30 @@ func (db *DB) TransitionIncident(ctx context.Context, id int64, version int, to 
 		return nil, err
 	}
 	return db.findIncident(ctx, u, id, false)
+}
+
+// contentAuthors lists who wrote the content under review: every create
+// or update since the incident was last validated. Submitting is not
+// writing, so that a colleague's click cannot launder one's own content
+// past the four-eyes rule.
+func (t *tx) contentAuthors(id int64) ([]int64, error) {
+	rows, err := t.QueryContext(t.ctx, `SELECT updated_by FROM incidents WHERE id = $1 AND action IN ('create', 'update')
+		UNION
+		SELECT author_id FROM incident_versions WHERE incident_id = $1 AND action IN ('create', 'update')
+			AND version > (SELECT COALESCE(MAX(version), 0) FROM incident_versions WHERE incident_id = $1 AND action = 'validate')`, id)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var a int64
+		if err := rows.Scan(&a); err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
 }
 
 // resealCurrent re-encrypts the current row's personal data for a new version.

@@ -11,6 +11,8 @@ import (
 // ResealResult counts what ResealIncidents re-encrypted.
 type ResealResult struct {
 	Current, Versions int
+	// Secrets counts second-factor secrets (enrolled or pending).
+	Secrets int
 }
 
 // resealBatch bounds each transaction, so that a large store is resealed
@@ -95,5 +97,6 @@ func (db *DB) ResealIncidents(ctx context.Context) (ResealResult, error) {
 			}
 		}
 	}
-	return res, nil
+	res.Secrets, err = db.sealSecrets(ctx, true)
+	return res, err
 }

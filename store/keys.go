@@ -132,6 +132,10 @@ func (db *DB) UseKEK(ctx context.Context, kek crypt.KEK) error {
 		return err
 	}
 	db.keys.Store(kr)
+	// Secrets written before they were encrypted are sealed now.
+	if _, err := db.sealSecrets(ctx, false); err != nil {
+		return fmt.Errorf("seal second-factor secrets: %w", err)
+	}
 	return nil
 }
 

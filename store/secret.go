@@ -1,6 +1,7 @@
 package store
 
 import (
+	"context"
 	"encoding/base64"
 	"fmt"
 	"strconv"
@@ -57,4 +58,67 @@ func (db *DB) openSecret(aad []byte, stored string) (string, error) {
 		return "", err
 	}
 	return string(plain), nil
+}
+
+// sealSecrets seals second-factor secrets stored in clear (from before
+// encryption) and, with again, re-seals those under a retired data key.
+// It returns how many it changed.
+func (db *DB) sealSecrets(ctx context.Context, again bool) (int, error) {
+	kr, err := db.Keyring()
+	if err != nil {
+		return 0, err
+	}
+	current := sealedPrefix + strconv.FormatInt(kr.ActiveKeyID(), 10) + ":"
+	n := 0
+	for _, tbl := range []struct {
+		query, update string
+		aad           func(id string) []byte
+	}{
+		{`SELECT CAST(id AS TEXT), totp_secret FROM users WHERE totp_secret <> ''`, `UPDATE users SET totp_secret = $1 WHERE CAST(id AS TEXT) = $2 AND totp_secret = $3`,
+			func(id string) []byte { return []byte("user-totp:" + id) }},
+		{`SELECT id, pending_totp FROM sessions WHERE pending_totp <> ''`, `UPDATE sessions SET pending_totp = $1 WHERE id = $2 AND pending_totp = $3`,
+			func(id string) []byte { return pendingTOTPAAD(id) }},
+	} {
+		err := db.write(ctx, func(t *tx) error {
+			rows, err := t.QueryContext(t.ctx, tbl.query)
+			if err != nil {
+				return err
+			}
+			type row struct{ id, stored string }
+			var todo []row
+			for rows.Next() {
+				var r row
+				if err := rows.Scan(&r.id, &r.stored); err != nil {
+					rows.Close()
+					return err
+				}
+				if !strings.HasPrefix(r.stored, sealedPrefix) || again && !strings.HasPrefix(r.stored, current) {
+					todo = append(todo, r)
+				}
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			for _, r := range todo {
+				plain, err := db.openSecret(tbl.aad(r.id), r.stored)
+				if err != nil {
+					return err
+				}
+				sealed, err := db.sealSecret(tbl.aad(r.id), plain)
+				if err != nil {
+					return err
+				}
+				if _, err := t.exec(tbl.update, sealed, r.id, r.stored); err != nil {
+					return err
+				}
+			}
+			n += len(todo)
+			return nil
+		})
+		if err != nil {
+			return n, err
+		}
+	}
+	return n, nil
 }

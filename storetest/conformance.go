@@ -43,8 +43,10 @@ func Run(t *testing.T, dialect string) {
 		{"IncidentAccessRule", testIncidentAccessRule},
 		{"IncidentReseal", testIncidentReseal},
 		{"IncidentConcurrentCreates", testIncidentConcurrentCreates},
+		{"IncidentConcurrentEdits", testIncidentConcurrentEdits},
 		{"IncidentBulk", testIncidentBulk},
 		{"SecretsSealed", testSecretsSealed},
+		{"SecretsLegacy", testSecretsLegacy},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, Open(t, dialect)) })

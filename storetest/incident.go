@@ -173,6 +173,13 @@ func testIncidentWorkflow(t *testing.T, db *store.DB) {
 		t.Errorf("changes v4→v5 = %+v", changes)
 	}
 
+	// The national analyst sees the validated version only, not the
+	// agency's drafts and returns.
+	ah, err := db.IncidentHistory(analyst, inc.ID)
+	if err != nil || len(ah) != 1 || ah[0].Version != 7 {
+		t.Errorf("analyst history: %d versions (%v)", len(ah), err)
+	}
+
 	// Correcting a validated incident sends it back to review.
 	cur, _ := db.FindIncident(reporter, inc.ID)
 	cur.Source = "patrol"
@@ -203,6 +210,20 @@ func testIncidentFourEyes(t *testing.T, db *store.DB) {
 	if _, err := db.TransitionIncident(As(w.Users["reviewer"]), inc.ID, 2, vrs.StatusValidated, ""); err != nil {
 		t.Errorf("another reviewer: %v", err)
 	}
+
+	// A colleague's submission does not make their content reviewable
+	// by them: both wrote version 1, the reporter only submitted it.
+	mine := Interception(w.Agencies["th-police"].ID, "4EYES-2")
+	if err := db.CreateIncident(As(both), mine); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.TransitionIncident(As(w.Users["reporter"]), mine.ID, 1, vrs.StatusSubmitted, ""); err != nil {
+		t.Fatal(err)
+	}
+	_, err = db.TransitionIncident(As(both), mine.ID, 2, vrs.StatusValidated, "")
+	wantCode(t, err, vrs.EFORBIDDEN)
+	_, err = db.TransitionIncident(As(both), mine.ID, 2, vrs.StatusReturned, "self")
+	wantCode(t, err, vrs.EFORBIDDEN)
 }
 
 func testIncidentDelete(t *testing.T, db *store.DB) {
@@ -583,5 +604,68 @@ func testIncidentConcurrentCreates(t *testing.T, db *store.DB) {
 	}
 	if v, err := db.VerifyAudit(System()); err != nil || v.Problem != nil {
 		t.Errorf("audit chain: %+v %v", v, err)
+	}
+}
+
+// testIncidentConcurrentEdits: writers racing on one version — exactly one
+// wins, the others are told the version is stale; a delete racing a
+// submission never deletes a submitted record.
+func testIncidentConcurrentEdits(t *testing.T, db *store.DB) {
+	w := NewWorld(t, db)
+	reporter := As(w.Users["reporter"])
+	inc := Interception(w.Agencies["th-police"].ID, "RACE-1")
+	if err := db.CreateIncident(reporter, inc); err != nil {
+		t.Fatal(err)
+	}
+	const n = 8
+	errs := make([]error, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			mine := Interception(w.Agencies["th-police"].ID, "RACE-1")
+			mine.ID = inc.ID
+			mine.Narrative = fmt.Sprintf("edit %d", i)
+			errs[i] = db.UpdateIncident(reporter, mine, 1)
+		}()
+	}
+	wg.Wait()
+	won := 0
+	for _, err := range errs {
+		switch vrs.ErrorCode(err) {
+		case "":
+			won++
+		case vrs.ECONFLICT:
+		default:
+			t.Errorf("racing update: %v", err)
+		}
+	}
+	if won != 1 {
+		t.Errorf("%d updates of version 1 won, want 1", won)
+	}
+
+	for round := range 5 {
+		race := Interception(w.Agencies["th-police"].ID, fmt.Sprintf("RACE-D%d", round))
+		if err := db.CreateIncident(reporter, race); err != nil {
+			t.Fatal(err)
+		}
+		var subErr, delErr error
+		wg.Add(2)
+		go func() { defer wg.Done(); _, subErr = db.TransitionIncident(reporter, race.ID, 1, vrs.StatusSubmitted, "") }()
+		go func() { defer wg.Done(); delErr = db.DeleteIncident(reporter, race.ID, 1, "race") }()
+		wg.Wait()
+		if (subErr == nil) == (delErr == nil) {
+			t.Fatalf("round %d: submit %v, delete %v: exactly one must win", round, subErr, delErr)
+		}
+		_, err := db.FindIncident(reporter, race.ID)
+		if subErr == nil && err != nil {
+			t.Errorf("round %d: the submitted record is gone: %v", round, err)
+		}
+		var orphans int
+		db.SQL().QueryRow(`SELECT COUNT(*) FROM incident_versions v WHERE NOT EXISTS (SELECT 1 FROM incidents i WHERE i.id = v.incident_id)`).Scan(&orphans)
+		if orphans != 0 {
+			t.Errorf("round %d: %d versions without their incident", round, orphans)
+		}
 	}
 }

@@ -1,10 +1,13 @@
 package storetest
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 
 	"vrs"
+	"vrs/crypt"
 	"vrs/store"
 )
 
@@ -50,5 +53,48 @@ func testSecretsSealed(t *testing.T, db *store.DB) {
 	gs, gu, err := db.FindSession(As(u), s.ID)
 	if err != nil || gs.PendingTOTP != secret || gu.TOTPSecret != secret {
 		t.Errorf("session read back: %v", err)
+	}
+}
+
+// testSecretsLegacy: secrets stored in clear before encryption are sealed
+// when the keys are loaded, and re-sealed under a new data key on request.
+func testSecretsLegacy(t *testing.T, db *store.DB) {
+	w := NewWorld(t, db)
+	u := w.Users["admin"]
+	const secret = "KRSXG5CTMVRXEZLUKRSXG5CTMVRXEZLU"
+	if _, err := db.SQL().Exec(`UPDATE users SET totp_secret = $1 WHERE id = $2`, secret, u.ID); err != nil {
+		t.Fatal(err)
+	}
+	if err := db.UseKEK(context.Background(), TestKEK); err != nil {
+		t.Fatal(err)
+	}
+	stored := func() string {
+		var s string
+		if err := db.SQL().QueryRow(`SELECT totp_secret FROM users WHERE id = $1`, u.ID).Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		return s
+	}
+	first := stored()
+	if !strings.HasPrefix(first, "sealed:") {
+		t.Fatalf("legacy secret still stored as %q", first)
+	}
+	kek, err := crypt.GenerateKEK()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := db.RotateKEK(System(), kek); err != nil {
+		t.Fatal(err)
+	}
+	res, err := db.ResealIncidents(System())
+	if err != nil || res.Secrets != 1 {
+		t.Fatalf("reseal: %+v %v", res, err)
+	}
+	if again := stored(); again == first || !strings.HasPrefix(again, fmt.Sprintf("sealed:%d:", db.ActiveDataKeyID())) {
+		t.Errorf("secret not moved to the new key: %q", again)
+	}
+	got, err := db.FindUserByName(System(), u.Name)
+	if err != nil || got.TOTPSecret != secret {
+		t.Errorf("read back %q, %v", got.TOTPSecret, err)
 	}
 }

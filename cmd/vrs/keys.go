@@ -283,6 +283,7 @@ func (c *cli) reencrypt(ctx context.Context, db *store.DB, asked bool) error {
 	}
 	fmt.Fprintf(c.stdout, "Re-encrypted the personal data of %d incidents and %d earlier versions under data key %d.\n",
 		res.Current, res.Versions, db.ActiveDataKeyID())
+	fmt.Fprintf(c.stdout, "Re-encrypted %d second-factor secrets.\n", res.Secrets)
 	return nil
 }
 
