@@ -85,6 +85,7 @@ func (a *API) Register(mux *http.ServeMux) {
 
 	a.handle(mux, "GET", Prefix+"/incidents", a.incidentList)
 	a.handle(mux, "POST", Prefix+"/incidents", a.incidentCreate)
+	a.handle(mux, "POST", Prefix+"/incidents/search", a.incidentSearch)
 	a.handle(mux, "GET", Prefix+"/incidents/{id}", a.incidentGet)
 	a.handle(mux, "PUT", Prefix+"/incidents/{id}", a.incidentUpdate)
 	a.handle(mux, "DELETE", Prefix+"/incidents/{id}", a.incidentDelete)

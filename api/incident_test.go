@@ -432,8 +432,6 @@ func TestIncidentList(t *testing.T) {
 				{"Nationality", "reporter", "nationality=KH&limit=2", pick(func(m made) bool { return m.nat == "KH" })},
 				{"RouteCountry", "reporter", "route_country=MM&limit=10&sort=updated", pick(func(made) bool { return true })},
 				{"Text", "reporter", "q=satun+harbour&limit=2", pick(func(m made) bool { return m.typ == vrs.TypeIrregularMigration })},
-				{"Identifier", "reporter", "identifier_kind=phone&identifier=%2B66990000007", pick(func(m made) bool { return m.ref == "L-007" })},
-				{"IdentifierName", "reporter", "identifier=ko+chai&limit=10", pick(func(made) bool { return true })},
 				// Reviewers see their own agency's; the analyst nothing (no
 				// validated record); another country's reporter nothing.
 				{"Reviewer", "reviewer", "limit=5", pick(func(m made) bool { return m.agency == police })},
@@ -478,8 +476,11 @@ func TestIncidentList(t *testing.T) {
 				{"ErrRepeated", "country=TH&country=VN", "country", "more than once"},
 				{"ErrSort", "sort=name", "sort", ""},
 				{"ErrCursor", "after=!!!", "after", ""},
-				{"ErrIdentifierKind", "identifier_kind=shoe_size&identifier=42", "identifier_kind", `"identifier_kind"`},
-				{"ErrIdentifierKindAlone", "identifier_kind=phone", "identifier_kind", "identifier"},
+				// Personal values never go in an address: the search is a POST.
+				{"ErrIdentifierInQuery", "identifier_kind=phone&identifier=%2B66990000007", "identifier", "POST /api/v1/incidents/search"},
+				{"ErrIdentifierAlone", "identifier=ko+chai&limit=10", "identifier", "POST /api/v1/incidents/search"},
+				{"ErrIdentifierKindInQuery", "identifier_kind=phone", "identifier_kind", "POST /api/v1/incidents/search"},
+				{"ErrIdentifierEmpty", "identifier=", "identifier", "POST /api/v1/incidents/search"},
 				{"ErrTextLong", "q=" + strings.Repeat("a", 201), "q", "200"},
 			} {
 				t.Run(tc.name, func(t *testing.T) {
@@ -490,6 +491,90 @@ func TestIncidentList(t *testing.T) {
 					eb := errorBody(t, resp)
 					if eb.Fields[tc.field] == "" || !strings.Contains(eb.Message, tc.msg) {
 						t.Errorf("error = %+v", eb)
+					}
+				})
+			}
+			// POST /incidents/search: the identifier in the body, the list's
+			// filters and paging alongside.
+			search := func(t *testing.T, caller string, body map[string]any) ([]int64, int) {
+				t.Helper()
+				var ids []int64
+				pages := 0
+				for {
+					pages++
+					if pages > 30 {
+						t.Fatal("too many pages")
+					}
+					raw, _ := json.Marshal(body)
+					resp := e.do(t, request{method: "POST", path: "/api/v1/incidents/search", body: string(raw), token: e.tokens[caller]})
+					if resp.status != 200 {
+						t.Fatalf("search %s: %d %s", raw, resp.status, resp.body)
+					}
+					if l := resp.header.Get("Link"); l != "" {
+						t.Errorf("search answers a Link: %q", l)
+					}
+					var page struct {
+						Items []vrs.IncidentSummary
+						Count int
+						Next  string
+					}
+					json.Unmarshal(resp.body, &page)
+					for _, s := range page.Items {
+						ids = append(ids, s.ID)
+					}
+					if page.Next == "" {
+						break
+					}
+					body["after"] = page.Next
+				}
+				slices.Sort(ids)
+				return ids, pages
+			}
+			for _, tc := range []struct {
+				name   string
+				caller string
+				body   map[string]any
+				want   []int64
+				pages  int
+			}{
+				{"SearchPhone", "reporter", map[string]any{"identifier_kind": "phone", "identifier": "+66990000007"}, pick(func(m made) bool { return m.ref == "L-007" }), 1},
+				{"SearchNameDefaultKind", "reporter", map[string]any{"identifier": "ko chai", "limit": 10}, pick(func(made) bool { return true }), 3},
+				{"SearchWithFilters", "reporter", map[string]any{"identifier": "KO CHAI", "identifier_kind": "name", "type": []string{"irregular_migration"},
+					"agency_id": immigration, "sort": "reference", "limit": 1}, pick(func(m made) bool { return m.typ == vrs.TypeIrregularMigration && m.agency == immigration }), 2},
+				{"SearchNone", "reporter", map[string]any{"identifier_kind": "phone", "identifier": "+66 99 000 0008"}, nil, 1},
+				{"SearchOtherCountry", "vn-reporter", map[string]any{"identifier": "ko chai"}, nil, 1},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					ids, pages := search(t, tc.caller, tc.body)
+					if !slices.Equal(ids, tc.want) || pages != tc.pages {
+						t.Errorf("ids %v in %d pages, want %v in %d", ids, pages, tc.want, tc.pages)
+					}
+				})
+			}
+			for _, tc := range []struct{ name, path, body, field, msg string }{
+				{"SearchErrMissing", "", `{"identifier_kind":"phone"}`, "identifier", ""},
+				{"SearchErrBlank", "", `{"identifier":"  "}`, "identifier", ""},
+				{"SearchErrKind", "", `{"identifier_kind":"shoe_size","identifier":"42"}`, "identifier_kind", ""},
+				{"SearchErrType", "", `{"identifier":"x","type":["smuggling"]}`, "type", ""},
+				{"SearchErrTypeShape", "", `{"identifier":"x","type":"migrant_smuggling"}`, "type", "array"},
+				{"SearchErrLimit", "", `{"identifier":"x","limit":0}`, "limit", ""},
+				{"SearchErrLimitHigh", "", `{"identifier":"x","limit":201}`, "limit", ""},
+				{"SearchErrPeriod", "", `{"identifier":"x","from":"2025-03-05","to":"2025-03-01"}`, "to", ""},
+				{"SearchErrUnknown", "", `{"identifier":"x","colour":"red"}`, "colour", ""},
+				{"SearchErrTooLong", "", `{"identifier":"` + strings.Repeat("9", 201) + `"}`, "identifier", ""},
+				{"SearchErrQuery", "?identifier=x", `{"identifier":"x"}`, "identifier", ""},
+			} {
+				t.Run(tc.name, func(t *testing.T) {
+					resp := e.do(t, request{method: "POST", path: "/api/v1/incidents/search" + tc.path, body: tc.body, token: e.tokens["reporter"]})
+					if resp.status != 400 {
+						t.Fatalf("status %d: %s", resp.status, resp.body)
+					}
+					eb := errorBody(t, resp)
+					if eb.Fields[tc.field] == "" || !strings.Contains(eb.Message, tc.msg) {
+						t.Errorf("error = %+v", eb)
+					}
+					if strings.Contains(string(resp.body), "42") || strings.Contains(string(resp.body), "99999") {
+						t.Errorf("error repeats the value: %s", resp.body)
 					}
 				})
 			}

@@ -203,8 +203,26 @@ func incidentSchemas() obj {
 		"IncidentPage": object("One page of incidents. The Link header (rel=\"next\") and next give the following page.", obj{
 			"items": arrayOf(schemaRef("IncidentSummary"), "Incidents on this page."),
 			"count": obj{"type": "integer", "description": "Number of items on this page."},
-			"next":  str("Cursor of the next page, for ?after=; absent on the last page."),
+			"next":  str("Cursor of the next page, for after (the query parameter of GET /incidents, the field of POST /incidents/search); absent on the last page."),
 		}, "items", "count"),
+		"IncidentSearch": object("An exact identifier search, with the list's filters (the same names and values as GET /incidents's query parameters) and paging.", obj{
+			"identifier_kind": obj{"type": "string", "default": "name",
+				"description": "name (names and aliases, the default), date_of_birth, or a code of the list identifier_kind (" + Prefix + "/codelists/identifier_kind)."},
+			"identifier": personal(obj{"type": "string", "minLength": 1, "maxLength": maxIncidentQuery,
+				"description": "The value, compared once normalised (case, accents, spaces and punctuation do not count; names in any word order) through a keyed blind index: the whole value must match."}),
+			"type":          obj{"type": "array", "items": enum(vrs.IncidentTypes, ""), "description": "Incident types."},
+			"status":        obj{"type": "array", "items": enum(vrs.IncidentStatuses, ""), "description": "Statuses."},
+			"from":          obj{"type": "string", "format": "date", "description": "Detected on or after (YYYY-MM-DD)."},
+			"to":            obj{"type": "string", "format": "date", "description": "Detected on or before (YYYY-MM-DD); not before from."},
+			"country":       obj{"type": "string", "pattern": "^[A-Za-z]{2}$", "description": "Country of the reporting agency."},
+			"agency_id":     obj{"type": "integer", "format": "int64", "minimum": 1, "description": "Reporting agency."},
+			"nationality":   obj{"type": "string", "pattern": "^[A-Za-z]{2}$", "description": "Nationality of any person, recorded one by one or counted."},
+			"route_country": obj{"type": "string", "pattern": "^[A-Za-z]{2}$", "description": "Country of any route leg or of the place."},
+			"q":             obj{"type": "string", "maxLength": maxIncidentQuery, "description": "Words of the reference, place or narrative (every word, as a prefix)."},
+			"sort":          obj{"type": "string", "enum": []string{"-updated", "updated", "-detected", "detected", "reference"}, "default": "-updated", "description": "Order; - for descending."},
+			"after":         obj{"type": "string", "description": "Cursor: the next of the previous page."},
+			"limit":         obj{"type": "integer", "minimum": 1, "maximum": maxIncidentLimit, "default": 50, "description": "Incidents per page."},
+		}, "identifier"),
 		"Change": object("One field that differs from the version before.", obj{
 			"path": str("Field, as in validation errors: persons[1].sex."),
 			"old":  str("Value before, as text; empty when the field was not set."),
@@ -263,9 +281,6 @@ func incidentOperations() []struct {
 		queryParam("nationality", obj{"type": "string", "pattern": "^[A-Za-z]{2}$"}, "Nationality of any person, recorded one by one or counted."),
 		queryParam("route_country", obj{"type": "string", "pattern": "^[A-Za-z]{2}$"}, "Country of any route leg or of the place."),
 		queryParam("q", obj{"type": "string", "maxLength": maxIncidentQuery}, "Words of the reference, place or narrative (every word, as a prefix)."),
-		queryParam("identifier_kind", obj{"type": "string"}, "With identifier: name (names and aliases, the default), date_of_birth, or a code of the list identifier_kind."),
-		queryParam("identifier", obj{"type": "string", "maxLength": maxIncidentQuery},
-			"Exact search on a personal identifier, compared once normalised (case, spaces and punctuation do not count) through a keyed blind index. The search is audited (its kind, never its value)."),
 		queryParam("sort", obj{"type": "string", "enum": []string{"-updated", "updated", "-detected", "detected", "reference"}, "default": "-updated"}, "Order; - for descending."),
 		queryParam("after", obj{"type": "string"}, "Cursor: the next of the previous page."),
 		queryParam("limit", obj{"type": "integer", "minimum": 1, "maximum": maxIncidentLimit, "default": 50}, "Incidents per page."),
@@ -282,7 +297,14 @@ func incidentOperations() []struct {
 	entries := []entry{
 		{"GET", "/incidents", nil, operation{id: "listIncidents", tag: "incidents", summary: "List the incidents you may see", status: 200, result: "IncidentPage",
 			description: "One page, without personal data, newest change first unless sort says otherwise. Reporters and reviewers see every incident of the agencies they work for; " +
-				"users with a data role see validated incidents within their view scope. The Link header names the next page.", query: listQuery}},
+				"users with a data role see validated incidents within their view scope. The Link header names the next page. " +
+				"To find incidents by a personal identifier use POST /incidents/search: identifier and identifier_kind in this query are refused (400), so that personal values stay out of addresses and logs.", query: listQuery}},
+		{"POST", "/incidents/search", nil, operation{id: "searchIncidents", tag: "incidents", summary: "Find the incidents that hold a personal identifier",
+			body: "IncidentSearch", status: 200, result: "IncidentPage",
+			description: "Exact search on a name, date of birth, document number, phone, account or other identifier, with the list's filters. " +
+				"The value travels in the body so that it never appears in an address, where proxy logs and browser history would keep it " +
+				"(GET /incidents refuses identifier and identifier_kind with 400). The answer is the list's, without personal data; " +
+				"for the next page send the same body with after set to next (no Link header). The search is audited (its kind, never its value)."}},
 		{"POST", "/incidents", nil, operation{id: "createIncident", tag: "incidents", summary: "Record an incident (a draft, version 1)", body: "Incident", status: 201, result: "Incident", created: true,
 			description: "Reporters, for an agency of their capture scope. Every field is checked; all problems are answered at once, each under its path (persons[0].sex).", errs: changeErrs}},
 		{"GET", "/incidents/{id}", []string{"id"}, operation{id: "getIncident", tag: "incidents", summary: "One incident with its personal data", status: 200, result: "Incident",
@@ -325,7 +347,7 @@ func incidentOperations() []struct {
 			rs["409"] = responseRef("IncidentConflict")
 			rs["412"] = responseRef("PreconditionFailed")
 			rs["428"] = responseRef("PreconditionRequired")
-		case e.method == http.MethodPost:
+		case e.method == http.MethodPost && e.path == "/incidents":
 			rs["409"] = responseRef("IncidentConflict")
 		}
 		if len(params) > 0 {
