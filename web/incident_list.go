@@ -16,8 +16,9 @@ import (
 // incidentSorts are the store's sort names, in the order the list offers them.
 var incidentSorts = []string{"-updated", "updated", "-detected", "detected", "reference"}
 
-// identifierKinds are the kinds of personal value the list can search by
-// exact match: names (and aliases), dates of birth and the identifier kinds.
+// identifierKinds are the kinds of personal value the identifier search
+// finds by exact match: names (and aliases), dates of birth and the
+// identifier kinds.
 var identifierKinds = []string{"name", "document_number", "phone", "account", "address", "email", "social_media", "date_of_birth"}
 
 // incidentRow is one line of a list of incidents.
@@ -35,12 +36,19 @@ type incidentRow struct {
 // listFilter is the list's query string as typed, to show it again.
 type listFilter struct {
 	Type, Status, From, To, Country, Agency, Nationality, Route, Q, Sort string
-	IdentifierKind, Identifier                                           string
 	After, Limit                                                         string
+}
+
+// findForm is the identifier search as typed. It is posted, never put in
+// an address: proxies and browser histories keep addresses, and personal
+// values must not be kept there.
+type findForm struct {
+	Kind, Value string
 }
 
 type incidentListData struct {
 	Form         listFilter
+	Find         findForm
 	Errs         map[string]string
 	Types        []option
 	Statuses     []option
@@ -56,7 +64,16 @@ type incidentListData struct {
 	Filtered     bool
 	CanCreate    bool
 	Searched     bool // an identifier search was made
+	// More says the search found more than the page shows.
+	More bool
+	// FindOpen opens the identifier search: it was used or refused.
+	FindOpen bool
 }
+
+// maxFind is how many incidents an identifier search shows: exact matches
+// are few, so one page of the store's largest size, without a pager (a
+// page link would have to carry the identifier).
+const maxFind = 200
 
 // incidentList shows the incidents the user may see, filtered and paged.
 func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
@@ -80,17 +97,27 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 		Country: strings.ToUpper(strings.TrimSpace(q.Get("country"))), Agency: q.Get("agency"),
 		Nationality: strings.ToUpper(strings.TrimSpace(q.Get("nationality"))), Route: strings.ToUpper(strings.TrimSpace(q.Get("route"))),
 		Q: strings.TrimSpace(q.Get("q")), Sort: q.Get("sort"),
-		IdentifierKind: q.Get("identifier_kind"), Identifier: strings.TrimSpace(q.Get("identifier")),
 		After: q.Get("after"), Limit: q.Get("limit"),
 	}
 	f, errs := parseListFilter(q, form)
 	d := &incidentListData{Form: form, Errs: map[string]string{}, CanCreate: access.CaptureIncident(u, u.AgencyID) == nil}
-	for _, key := range []string{"type", "status", "from", "to", "country", "agency", "nationality", "route", "q", "identifier"} {
+	for _, key := range []string{"type", "status", "from", "to", "country", "agency", "nationality", "route", "q"} {
 		if q.Get(key) != "" {
 			d.Filtered = true
 		}
 	}
-	d.Searched = form.Identifier != ""
+	// An identifier in the address (an old bookmark, a hand-made link) is
+	// refused rather than ignored, which would show an unfiltered list as
+	// if it were the answer; the value is not shown back.
+	refused := false
+	for _, key := range []string{"identifier", "identifier_kind"} {
+		if _, ok := q[key]; ok {
+			refused = true
+		}
+	}
+	if refused {
+		d.FindOpen = true
+	}
 	if err := s.listOptions(r, d); err != nil {
 		s.error(w, r, err)
 		return
@@ -98,7 +125,10 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 	p := s.newPage(r, "incident.list.title")
 	p.Flash = s.flash(r)
 	status := http.StatusOK
-	if len(errs) == 0 {
+	switch {
+	case refused:
+		status = http.StatusBadRequest
+	case len(errs) == 0:
 		page, err := svc.ListIncidents(r.Context(), f)
 		if err != nil {
 			if vrs.ErrorCode(err) != vrs.EINVALID {
@@ -118,7 +148,7 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 				d.Next = "/incidents?" + next.Encode()
 			}
 		}
-	} else {
+	default:
 		for k, key := range errs {
 			d.Errs[k] = s.tr(r, key)
 		}
@@ -132,7 +162,9 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 			d.First += "?" + first.Encode()
 		}
 	}
-	if status != http.StatusOK {
+	if status != http.StatusOK && refused {
+		p.Error = s.tr(r, "incident.list.identifier_in_address")
+	} else if status != http.StatusOK {
 		p.Error = s.tr(r, "incident.list.bad_filter")
 		// A cursor that does not read is shown by the pager.
 		if msg, ok := d.Errs["after"]; ok {
@@ -151,12 +183,75 @@ func (s *Server) incidentList(w http.ResponseWriter, r *http.Request) {
 	s.render(w, r, status, "incident_list", p)
 }
 
-// cleanQuery copies a list query without empty values and flash, so that
-// page links stay short.
+// incidentFind shows the incidents holding a personal identifier: the
+// value comes in the body of a POST, and the page it answers links to
+// nothing that carries it.
+func (s *Server) incidentFind(w http.ResponseWriter, r *http.Request) {
+	u, err := requireUser(r)
+	if err == nil && !u.HasDataRole() {
+		err = vrs.Forbidden()
+	}
+	if err == nil {
+		err = parseForm(r)
+	}
+	var svc vrs.IncidentService
+	if err == nil {
+		svc, err = s.incidentService()
+	}
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	find := findForm{Kind: r.PostFormValue("identifier_kind"), Value: strings.TrimSpace(r.PostFormValue("identifier"))}
+	if find.Kind == "" {
+		find.Kind = "name"
+	}
+	d := &incidentListData{Find: find, Errs: map[string]string{}, CanCreate: access.CaptureIncident(u, u.AgencyID) == nil,
+		Searched: true, FindOpen: true}
+	switch {
+	case !slices.Contains(identifierKinds, find.Kind):
+		d.Errs["identifier_kind"] = s.tr(r, "field.code_identifier_kind")
+	case find.Value == "":
+		d.Errs["identifier"] = s.tr(r, "field.required")
+	case len([]rune(find.Value)) > 200:
+		d.Errs["identifier"] = s.tr(r, "field.text_too_long")
+	}
+	if err := s.listOptions(r, d); err != nil {
+		s.error(w, r, err)
+		return
+	}
+	p := s.newPage(r, "incident.find.title")
+	status := http.StatusOK
+	if len(d.Errs) == 0 {
+		page, err := svc.ListIncidents(r.Context(), vrs.IncidentFilter{IdentifierKind: find.Kind, Identifier: find.Value, Limit: maxFind})
+		if err != nil {
+			if vrs.ErrorCode(err) != vrs.EINVALID {
+				s.error(w, r, err)
+				return
+			}
+			_, fields := s.cat.Error(p.Lang, err)
+			for k, v := range fields {
+				d.Errs[k] = v
+			}
+		} else {
+			d.Rows = s.incidentRows(r, page.Items)
+			d.More = page.Next != ""
+		}
+	}
+	if len(d.Errs) > 0 {
+		status = http.StatusBadRequest
+		p.Error = s.tr(r, "incident.find.bad")
+	}
+	p.Data = d
+	s.render(w, r, status, "incident_list", p)
+}
+
+// cleanQuery copies a list query without empty values, flash and any
+// identifier, so that page links stay short and hold no personal value.
 func cleanQuery(q url.Values) url.Values {
 	out := url.Values{}
 	for k, vs := range q {
-		if k == "flash" {
+		if k == "flash" || k == "identifier" || k == "identifier_kind" {
 			continue
 		}
 		for _, v := range vs {
@@ -230,21 +325,8 @@ func parseListFilter(q url.Values, form listFilter) (vrs.IncidentFilter, map[str
 		}
 		f.Limit = n
 	}
-	if form.Identifier != "" {
-		f.Identifier = form.Identifier
-		f.IdentifierKind = form.IdentifierKind
-		if f.IdentifierKind == "" {
-			f.IdentifierKind = "name"
-		}
-		if !slices.Contains(identifierKinds, f.IdentifierKind) {
-			errs["identifier_kind"] = "field.code_identifier_kind"
-		}
-	}
 	if len([]rune(form.Q)) > 200 {
 		errs["q"] = "field.text_too_long"
-	}
-	if len([]rune(form.Identifier)) > 200 {
-		errs["identifier"] = "field.text_too_long"
 	}
 	return f, errs
 }
@@ -284,7 +366,7 @@ func (s *Server) listOptions(r *http.Request, d *incidentListData) error {
 		d.Sorts = append(d.Sorts, option{Value: so, Label: s.tr(r, "incident.list.sort."+strings.TrimPrefix(so, "-")+sortDir(so)), Selected: d.Form.Sort == so})
 	}
 	for _, k := range identifierKinds {
-		d.IDKinds = append(d.IDKinds, option{Value: k, Label: s.identifierKindLabel(r, k), Selected: d.Form.IdentifierKind == k})
+		d.IDKinds = append(d.IDKinds, option{Value: k, Label: s.identifierKindLabel(r, k), Selected: d.Find.Kind == k})
 	}
 	return nil
 }

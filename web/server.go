@@ -122,6 +122,7 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /admin/rules/{id}/delete", s.ruleDelete)
 	// Incident pages: list, detail, history, review.
 	m.HandleFunc("GET /incidents", s.incidentList)
+	m.HandleFunc("POST /incidents/find", s.incidentFind)
 	m.HandleFunc("GET /incidents/{id}", s.incidentDetail)
 	m.HandleFunc("GET /incidents/{id}/history", s.incidentHistory)
 	m.HandleFunc("POST /incidents/{id}/submit", s.incidentSubmit)
