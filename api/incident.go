@@ -264,7 +264,8 @@ func decodeOptional(r *http.Request, v any) error {
 	return decodeDeepBytes(b, v)
 }
 
-// deleteRequest is the optional body of DELETE.
+// deleteRequest is the body of DELETE: the reason goes there, never in
+// the address, which proxies and access logs keep.
 type deleteRequest struct {
 	Reason string `json:"reason"`
 }
@@ -281,8 +282,11 @@ func (a *API) incidentDelete(w http.ResponseWriter, r *http.Request) {
 		a.error(w, r, err)
 		return
 	}
-	q, err := parseQuery(r, "reason")
-	if err != nil {
+	if _, ok := r.URL.Query()["reason"]; ok {
+		a.error(w, r, queryError("api.error.reason_in_query", "reason", "api.field.reason_in_query"))
+		return
+	}
+	if _, err := parseQuery(r); err != nil {
 		a.error(w, r, err)
 		return
 	}
@@ -296,16 +300,7 @@ func (a *API) incidentDelete(w http.ResponseWriter, r *http.Request) {
 		a.error(w, r, err)
 		return
 	}
-	reason := q.str("reason")
-	if reason != "" && req.Reason != "" {
-		a.error(w, r, &vrs.Error{Code: vrs.EINVALID, Message: "api.error.reason_twice",
-			Fields: map[string]string{"reason": "api.field.reason_twice"}})
-		return
-	}
-	if reason == "" {
-		reason = req.Reason
-	}
-	if err := svc.DeleteIncident(r.Context(), id, version, reason); err != nil {
+	if err := svc.DeleteIncident(r.Context(), id, version, req.Reason); err != nil {
 		a.error(w, r, precondition(err))
 		return
 	}

@@ -58,8 +58,8 @@ func TestIncidentMatrix(t *testing.T) {
 		{name: "ReturnTH", method: "POST", suffix: "/return", body: `{"note":"Check the dates."}`, state: vrs.StatusSubmitted, country: "TH", want: thWork(forbidden, ok)},
 		{name: "ValidateTH", method: "POST", suffix: "/validate", state: vrs.StatusSubmitted, country: "TH", want: thWork(forbidden, ok)},
 		{name: "ValidateVN", method: "POST", suffix: "/validate", state: vrs.StatusSubmitted, country: "VN", want: want{"*": notFound, "vn-reporter": forbidden}},
-		{name: "DeleteTH", method: "DELETE", suffix: "?reason=Duplicate", state: vrs.StatusDraft, country: "TH", want: thWork(noContent, forbidden)},
-		{name: "DeleteVN", method: "DELETE", suffix: "?reason=Duplicate", state: vrs.StatusDraft, country: "VN", want: want{"*": notFound, "vn-reporter": noContent}},
+		{name: "DeleteTH", method: "DELETE", body: `{"reason":"Duplicate"}`, state: vrs.StatusDraft, country: "TH", want: thWork(noContent, forbidden)},
+		{name: "DeleteVN", method: "DELETE", body: `{"reason":"Duplicate"}`, state: vrs.StatusDraft, country: "VN", want: want{"*": notFound, "vn-reporter": noContent}},
 	}
 	for _, dialect := range storetest.Dialects() {
 		t.Run(dialect, func(t *testing.T) {

@@ -312,8 +312,7 @@ func incidentOperations() []struct {
 		{"PUT", "/incidents/{id}", []string{"id"}, operation{id: "replaceIncident", tag: "incidents", summary: "Replace an incident's content (a new version)", body: "Incident", status: 200, result: "Incident",
 			description: "Reporters of the incident's agency, while it is not in review. Correcting a validated incident sends it back to draft.", errs: changeErrs}},
 		{"DELETE", "/incidents/{id}", []string{"id"}, operation{id: "deleteIncident", tag: "incidents", summary: "Delete a draft, with a reason", status: 204,
-			description: "Only drafts. Give the reason as ?reason= or in the body, not both; the audit log keeps it.", errs: changeErrs,
-			query: []obj{queryParam("reason", obj{"type": "string", "maxLength": 2000}, "Why the draft is deleted.")}}},
+			description: "Only drafts. The reason goes in the JSON body, which the audit log keeps; ?reason= in the address is refused (400), since addresses end up in proxy and access logs.", errs: changeErrs}},
 		{"POST", "/incidents/{id}/submit", []string{"id"}, transition("submitIncident", "Submit for review", "Reporters; a draft or returned incident becomes submitted.")},
 		{"POST", "/incidents/{id}/withdraw", []string{"id"}, transition("withdrawIncident", "Withdraw from review", "Reporters; a submitted incident goes back to draft.")},
 		{"POST", "/incidents/{id}/return", []string{"id"}, transition("returnIncident", "Return to the reporter with reasons",
@@ -357,7 +356,7 @@ func incidentOperations() []struct {
 			o["requestBody"].(obj)["required"] = false
 		}
 		if e.method == http.MethodDelete {
-			o["requestBody"] = obj{"required": false, "content": obj{"application/json": obj{"schema": schemaRef("DeleteRequest")}}}
+			o["requestBody"] = obj{"required": true, "content": obj{"application/json": obj{"schema": schemaRef("DeleteRequest")}}}
 			for _, s := range []string{"400", "413", "415"} {
 				rs[s] = responseRef(statusName[s])
 			}
