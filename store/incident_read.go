@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -150,7 +151,12 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 		args = append(args, v)
 		return "$" + strconv.Itoa(len(args))
 	}
-	where := []string{access.IncidentPredicate(u, &args)}
+	empty := &vrs.IncidentPage{Items: []*vrs.IncidentSummary{}}
+	branches := access.IncidentBranches(u, &args)
+	if len(branches) == 0 {
+		return empty, nil
+	}
+	var where []string
 	if len(f.Types) > 0 {
 		ph := make([]string, len(f.Types))
 		for i, t := range f.Types {
@@ -177,23 +183,25 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 	if f.AgencyID != 0 {
 		where = append(where, "i.agency_id = "+arg(f.AgencyID))
 	}
+	// Filters on rows of another table: see lookupFilter for IN or EXISTS.
+	var lookups []lookup
 	if f.Nationality != "" {
-		where = append(where, "i.id IN (SELECT incident_id FROM incident_facets WHERE facet = 'nat' AND value = "+arg(strings.ToUpper(f.Nationality))+")")
+		lookups = append(lookups, lookup{"incident_facets", "incident_id", "facet = 'nat' AND value = %s", strings.ToUpper(f.Nationality)})
 	}
 	if f.RouteCountry != "" {
-		where = append(where, "i.id IN (SELECT incident_id FROM incident_facets WHERE facet = 'route' AND value = "+arg(strings.ToUpper(f.RouteCountry))+")")
+		lookups = append(lookups, lookup{"incident_facets", "incident_id", "facet = 'route' AND value = %s", strings.ToUpper(f.RouteCountry)})
 	}
 	if text := strings.TrimSpace(f.Text); text != "" {
 		if db.dialect == sqliteDialect {
 			q := ftsQuery(text)
 			if q == "" {
-				return &vrs.IncidentPage{Items: []*vrs.IncidentSummary{}}, nil
+				return empty, nil
 			}
-			where = append(where, "i.id IN (SELECT rowid FROM incident_fts WHERE incident_fts MATCH "+arg(q)+")")
+			lookups = append(lookups, lookup{"incident_fts", "rowid", "incident_fts MATCH %s", q})
 		} else {
 			q := tsQuery(text)
 			if q == "" {
-				return &vrs.IncidentPage{Items: []*vrs.IncidentSummary{}}, nil
+				return empty, nil
 			}
 			where = append(where, "to_tsvector('simple', i.search_text) @@ to_tsquery('simple', "+arg(q)+")")
 		}
@@ -211,7 +219,7 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 		if d == nil {
 			return nil, vrs.FieldErrors(map[string]string{"identifier": "field.identifier_empty"})
 		}
-		where = append(where, "i.id IN (SELECT incident_id FROM identifier_index WHERE digest = "+arg(d)+")")
+		lookups = append(lookups, lookup{"identifier_index", "incident_id", "digest = %s", d})
 		// A search by personal identifier is a read of personal data:
 		// the log says who searched which kind, never the value.
 		err = db.writeGrouped(ctx, func(t *tx) error {
@@ -221,6 +229,16 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 		if err != nil {
 			return nil, err
 		}
+	}
+	for _, l := range lookups {
+		c, err := db.lookupFilter(ctx, l, arg)
+		if err != nil {
+			return nil, err
+		}
+		if c == "" {
+			return empty, nil
+		}
+		where = append(where, c)
 	}
 	if f.After != "" {
 		v, id, err := decodeCursor(f.After, sort.kind)
@@ -237,11 +255,25 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 	if sort.desc {
 		dir = "DESC"
 	}
+	// One ordered, limited search per branch of the access rule, each
+	// down its own index with every filter and the cursor, merged and cut
+	// to the page outside. The branches are disjoint, so UNION ALL; the
+	// filters' $n appear in every branch and are bound once.
+	order := sort.col + " " + dir + ", i.id " + dir
+	limit := " LIMIT " + strconv.Itoa(f.Limit+1)
+	filters := ""
+	if len(where) > 0 {
+		filters = " AND " + strings.Join(where, " AND ")
+	}
+	parts := make([]string, len(branches))
+	for k, b := range branches {
+		parts[k] = `SELECT * FROM (SELECT i.id, i.agency_id, i.country, i.reference, i.type, i.status, i.version, i.detected_on, i.place_country,
+			i.place_name, i.persons, i.updated_at FROM incidents i WHERE ` + b + filters + " ORDER BY " + order + limit + ") b" + strconv.Itoa(k)
+	}
 	q := `SELECT i.id, i.agency_id, a.name, i.country, i.reference, i.type, i.status, i.version, i.detected_on, i.place_country, i.place_name,
 			i.persons, i.updated_at
-		FROM incidents i JOIN agencies a ON a.id = i.agency_id
-		WHERE ` + strings.Join(where, " AND ") + `
-		ORDER BY ` + sort.col + " " + dir + ", i.id " + dir + " LIMIT " + strconv.Itoa(f.Limit+1)
+		FROM (` + strings.Join(parts, " UNION ALL ") + `) i JOIN agencies a ON a.id = i.agency_id
+		ORDER BY ` + order + limit
 	rows, err := db.reader.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -277,6 +309,42 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 		page.Next = encodeCursor(v, last.ID)
 	}
 	return page, nil
+}
+
+// lookupCap is where a filter on another table's rows switches from IN
+// to EXISTS; see lookupFilter.
+const lookupCap = 5000
+
+// lookupFilter is the condition that the incident has a row in table from
+// whose col is its id and that matches match (with args). It counts the
+// matching rows first, up to lookupCap, along the table's primary key
+// (cheap): none means the page is empty (answered ""); a few are read
+// once into a list (IN) that the planner looks the incidents up from;
+// many are checked per incident (EXISTS) while the list walks its index
+// in order, so that the search stops once the page is full instead of
+// reading every match first.
+func (db *DB) lookupFilter(ctx context.Context, l lookup, arg func(any) string) (string, error) {
+	var n int
+	err := db.reader.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+l.from+" WHERE "+fmt.Sprintf(l.match, "$1")+
+		" LIMIT "+strconv.Itoa(lookupCap)+") c", l.value).Scan(&n)
+	if err != nil {
+		return "", err
+	}
+	match := fmt.Sprintf(l.match, arg(l.value))
+	switch {
+	case n == 0:
+		return "", nil
+	case n < lookupCap:
+		return "i.id IN (SELECT " + l.col + " FROM " + l.from + " WHERE " + match + ")", nil
+	}
+	return "EXISTS (SELECT 1 FROM " + l.from + " WHERE " + match + " AND " + l.from + "." + l.col + " = i.id)", nil
+}
+
+// lookup is a filter on rows of another table: those of table from whose
+// col is the incident's id and that match (one %s, for value).
+type lookup struct {
+	from, col, match string
+	value            any
 }
 
 // ftsQuery turns words a person typed into an FTS5 query that matches
@@ -386,6 +454,11 @@ func (db *DB) IncidentHistory(ctx context.Context, id int64) ([]*vrs.IncidentVer
 	}
 	out = append(out, &vrs.IncidentVersion{Version: cur.Version, Status: cur.Status, AuthorID: cur.UpdatedBy, AuthorName: cur.UpdatedName,
 		At: cur.UpdatedAt, Action: action, Note: note, Incident: cur})
+	if !access.ReadWorkingVersions(u, access.IncidentRef{AgencyID: cur.AgencyID, Country: cur.Country, Status: cur.Status}) {
+		// Drafts and returns are the agency's working papers: persons
+		// removed before validation stay with the agency.
+		out = slices.DeleteFunc(out, func(v *vrs.IncidentVersion) bool { return v.Status != vrs.StatusValidated })
+	}
 	err = db.writeGrouped(ctx, func(t *tx) error {
 		return t.audit(&vrs.AuditEntry{Action: vrs.ActIncidentHistory, ObjectType: "incident", ObjectID: strconv.FormatInt(id, 10),
 			Country: cur.Country, Detail: detail(map[string]any{"versions": len(out)})})
