@@ -120,6 +120,11 @@ func (db *DB) BulkCreateIncidents(ctx context.Context, incs []*vrs.Incident) err
 			}
 			return err
 		}
+		if l := initialLoadFrom(ctx); l != nil && db.dialect == sqliteDialect {
+			for i, inc := range c.incs {
+				l.keep(inc.ID, c.seals[i])
+			}
+		}
 	}
 	return ctx.Err()
 }
@@ -205,6 +210,7 @@ func (t *tx) insertBulk(incs []*vrs.Incident, seals []*sealed) error {
 	if err != nil {
 		return err
 	}
+	load := initialLoadFrom(t.ctx)
 	countries := map[string]int{}
 	incRows := make([][]any, len(incs))
 	var facetRows, digestRows, textRows [][]any
@@ -224,11 +230,13 @@ func (t *tx) insertBulk(incs []*vrs.Incident, seals []*sealed) error {
 		for _, f := range s.facets {
 			facetRows = append(facetRows, []any{f[0], f[1], inc.ID})
 		}
-		for _, d := range s.digests {
-			digestRows = append(digestRows, []any{d, inc.ID})
-		}
-		if t.db.dialect == sqliteDialect {
-			textRows = append(textRows, []any{inc.ID, s.text})
+		if load == nil { // an initial load writes these at the end (see InitialLoad)
+			for _, d := range s.digests {
+				digestRows = append(digestRows, []any{d, inc.ID})
+			}
+			if t.db.dialect == sqliteDialect {
+				textRows = append(textRows, []any{inc.ID, s.text})
+			}
 		}
 		countries[inc.Country]++
 	}
@@ -349,6 +357,169 @@ func (t *tx) insertRows(head, tuple, tail string, rows [][]any) error {
 			_, err = t.exec(build(len(batch)), args...)
 		}
 		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// initialLoad is the state of an InitialLoad in progress, carried by the
+// context of the BulkCreateIncidents calls inside it.
+type initialLoad struct {
+	mu sync.Mutex
+	// digests and texts are the blind-index and full-text rows held back
+	// until the end, when they are written in key order: a blind-index
+	// digest is random, so that writing it with its incident changes a
+	// random page of a large B-tree each time.
+	digests []bulkDigest
+	texts   []bulkText
+}
+
+type bulkDigest struct {
+	digest [16]byte
+	id     int64
+}
+
+type bulkText struct {
+	id   int64
+	text string
+}
+
+type initialLoadKey struct{}
+
+func initialLoadFrom(ctx context.Context) *initialLoad {
+	l, _ := ctx.Value(initialLoadKey{}).(*initialLoad)
+	return l
+}
+
+// keep holds back the index rows of incident id.
+func (l *initialLoad) keep(id int64, s *sealed) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	for _, d := range s.digests {
+		var b bulkDigest
+		if copy(b.digest[:], d) != len(d) || len(d) != len(b.digest) {
+			panic("store: blind-index digest of unexpected size")
+		}
+		b.id = id
+		l.digests = append(l.digests, b)
+	}
+	l.texts = append(l.texts, bulkText{id, s.text})
+}
+
+// initialLoadIndexes are the indexes an initial load drops before it
+// starts and builds again at the end (CREATE INDEX sorts once, much faster
+// than as many random inserts): those whose keys arrive in random order.
+var initialLoadIndexes = []string{"identifier_index_incident"}
+
+// InitialLoad runs fn, which stores incidents with BulkCreateIncidents
+// (with the context it is given), as the first load of a SQLite store
+// that holds no incident yet: demo data, or a migration from another
+// system. On PostgreSQL, or when the store already holds incidents, it
+// just runs fn.
+//
+// While fn runs, the writer does not wait for the disk (synchronous=OFF)
+// and keeps a larger page cache, and the blind-index and full-text rows
+// are held in memory and written at the end in key order. Those rows are
+// written and the settings restored even when fn fails, so that what
+// was stored is whole. A crash of the process or the machine during the
+// load, however, can leave the store incomplete or damaged: delete it and
+// load again (for a demo: run 'vrs demo' again on a new directory).
+func (db *DB) InitialLoad(ctx context.Context, fn func(ctx context.Context) error) (err error) {
+	u, err := signedIn(ctx)
+	if err != nil {
+		return err
+	}
+	if !u.System {
+		return vrs.Errorf(vrs.EFORBIDDEN, "error.forbidden")
+	}
+	if db.dialect != sqliteDialect {
+		return fn(ctx)
+	}
+	var some bool
+	if err := db.writer.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM incidents)`).Scan(&some); err != nil {
+		return err
+	}
+	if some {
+		return fn(ctx)
+	}
+	// Indexes to build again at the end, with the statements that made them.
+	var dropped []string
+	ph := strings.Repeat(", ?", len(initialLoadIndexes))[2:]
+	names := make([]any, len(initialLoadIndexes))
+	for i, n := range initialLoadIndexes {
+		names[i] = n
+	}
+	rows, err := db.writer.QueryContext(ctx, `SELECT sql FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL AND name IN (`+ph+`)`, names...)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		var q string
+		if err := rows.Scan(&q); err != nil {
+			rows.Close()
+			return err
+		}
+		dropped = append(dropped, q)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	pragmas := []string{`PRAGMA synchronous = OFF`, `PRAGMA cache_size = -2097152`, `PRAGMA wal_autocheckpoint = 65536`}
+	for _, p := range pragmas {
+		if _, err := db.writer.ExecContext(ctx, p); err != nil {
+			return err
+		}
+	}
+	for _, n := range initialLoadIndexes {
+		if _, err := db.writer.ExecContext(ctx, `DROP INDEX IF EXISTS `+n); err != nil {
+			return err
+		}
+	}
+	l := &initialLoad{}
+	defer func() {
+		ctx := context.WithoutCancel(ctx)
+		if e := db.write(ctx, func(t *tx) error { return t.finishInitialLoad(l, dropped) }); e != nil && err == nil {
+			err = e
+		}
+		for _, p := range []string{`PRAGMA synchronous = NORMAL`, `PRAGMA cache_size = -2000`, `PRAGMA wal_autocheckpoint = 1000`} {
+			if _, e := db.writer.ExecContext(ctx, p); e != nil && err == nil {
+				err = e
+			}
+		}
+	}()
+	return fn(context.WithValue(ctx, initialLoadKey{}, l))
+}
+
+// finishInitialLoad writes the rows an initial load held back, in key
+// order, and builds the dropped indexes again.
+func (t *tx) finishInitialLoad(l *initialLoad, dropped []string) error {
+	slices.SortFunc(l.digests, func(a, b bulkDigest) int {
+		return cmp.Or(bytes.Compare(a.digest[:], b.digest[:]), cmp.Compare(a.id, b.id))
+	})
+	rows := make([][]any, 0, len(l.digests))
+	for i, d := range l.digests {
+		if i > 0 && d == l.digests[i-1] {
+			continue
+		}
+		rows = append(rows, []any{l.digests[i].digest[:], d.id})
+	}
+	l.digests = nil
+	if err := t.insertRows(`INSERT INTO identifier_index (digest, incident_id) VALUES `, `($%d, $%d)`, "", rows); err != nil {
+		return err
+	}
+	rows = rows[:0]
+	slices.SortFunc(l.texts, func(a, b bulkText) int { return cmp.Compare(a.id, b.id) })
+	for _, x := range l.texts {
+		rows = append(rows, []any{x.id, x.text})
+	}
+	l.texts = nil
+	if err := t.insertRows(`INSERT INTO incident_fts (rowid, search_text) VALUES `, `($%d, $%d)`, "", rows); err != nil {
+		return err
+	}
+	for _, q := range dropped {
+		if _, err := t.exec(q); err != nil {
 			return err
 		}
 	}
