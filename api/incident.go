@@ -23,7 +23,10 @@ import (
 // Server-managed fields (id, status, version, created_*, updated_*,
 // country, agency_name, review_note) may be sent, so that what GET answered
 // can be sent back with changes, but they are ignored; only an id that
-// names another incident than the address is refused.
+// names another incident than the address is refused. On replacement,
+// agency_id may be left out or be the incident's own: an incident stays
+// with the agency that recorded it, and another agency is refused rather
+// than silently dropped.
 
 func incidentURL(id int64) string { return Prefix + "/incidents/" + strconv.FormatInt(id, 10) }
 
@@ -191,6 +194,15 @@ func (a *API) incidentUpdate(w http.ResponseWriter, r *http.Request) {
 	if inc.ID != 0 && inc.ID != id {
 		a.error(w, r, vrs.FieldErrors(map[string]string{"id": "api.field.incident_id_mismatch"}))
 		return
+	}
+	if inc.AgencyID != 0 {
+		// The store keeps the stored agency whatever the body says; ask it
+		// which that is (an audited read, as the GET before a PUT is).
+		// Errors are left to the update, which answers them the same way.
+		if cur, err := svc.FindIncident(r.Context(), id); err == nil && cur.AgencyID != inc.AgencyID {
+			a.error(w, r, vrs.FieldErrors(map[string]string{"agency_id": "api.field.incident_agency_fixed"}))
+			return
+		}
 	}
 	clearServerFields(&inc)
 	inc.ID = id

@@ -183,6 +183,22 @@ func TestIncidentWorkflow(t *testing.T) {
 				if eb := errorBody(t, resp); eb.Fields["id"] == "" {
 					t.Errorf("fields = %v", eb.Fields)
 				}
+				// The body's agency must be the incident's: moving the
+				// incident is refused, not silently ignored, even to an
+				// agency the reporter captures for.
+				if _, err := e.app.DB.UpdateUser(storetest.System(), e.app.World.Users["reporter"].ID,
+					vrs.UserUpdate{CaptureAgencyIDs: &[]int64{police, e.app.World.Agencies["th-immigration"].ID}}); err != nil {
+					t.Fatal(err)
+				}
+				moved := *changed
+				moved.AgencyID = e.app.World.Agencies["th-immigration"].ID
+				resp = e.step(t, "reporter", "PUT", path, 1, toJSON(t, &moved), 400)
+				if eb := errorBody(t, resp); eb.Fields["agency_id"] == "" || len(eb.Fields) != 1 {
+					t.Errorf("fields = %v", eb.Fields)
+				}
+				if got := incidentOf(t, e.do(t, request{method: "GET", path: path, token: e.tokens["reporter"]})); got.Version != 1 || got.AgencyID != police {
+					t.Errorf("after a refused move: v%d agency %d", got.Version, got.AgencyID)
+				}
 			})
 			resp = e.step(t, "reporter", "PUT", path, 1, body, 200)
 			if got := incidentOf(t, resp); got.Version != 2 || resp.header.Get("ETag") != `"2"` || got.Narrative != "Corrected narrative." {

@@ -71,9 +71,9 @@ func incidentSchemas() obj {
 	}
 	return obj{
 		"Incident": object("What one agency detected: the unit of reporting. Server-managed fields (readOnly) may be sent back as GET answered them but are ignored; "+
-			"an id other than the address's is refused.", obj{
+			"an id other than the address's, or on replacement an agency_id other than the incident's, is refused.", obj{
 			"id":               readOnly(integer("Incident id.")),
-			"agency_id":        integer("Reporting agency: one in your capture scope. On create, defaults to your only capture agency; on replacement it is ignored (an incident stays with its agency)."),
+			"agency_id":        integer("Reporting agency: one in your capture scope. On create, defaults to your only capture agency; on replacement leave it out or send the incident's own: an incident stays with its agency, and another is refused (400)."),
 			"agency_name":      readOnly(str("The reporting agency's name.")),
 			"country":          readOnly(str("The reporting agency's country (ISO 3166-1 alpha-2).")),
 			"reference":        text(64, "The agency's own reference, unique within the agency."),

@@ -404,6 +404,30 @@ func TestIncidentForm(t *testing.T) {
 		}
 	})
 
+	t.Run("EditCannotMoveAgency", func(t *testing.T) {
+		// The edit form does not offer the agency; one posted anyway is
+		// refused unless it is the incident's own, never silently dropped.
+		if _, body := rep.Get(t, fmt.Sprintf("/incidents/%d/edit", created)); tagWithName(body, "agency_id") != "" {
+			t.Error("the edit form offers the agency")
+		}
+		f := interception("TH-2025-001")
+		f.Set("version", "2")
+		f.Set("narrative", "moved")
+		f.Set("agency_id", fmt.Sprint(w.Agencies["th-immigration"].ID))
+		resp, body := rep.Post(t, fmt.Sprintf("/incidents/%d", created), f)
+		if resp.StatusCode != http.StatusBadRequest || !strings.Contains(body, "An incident stays with the agency that recorded it") {
+			t.Fatalf("status %d\n%s", resp.StatusCode, excerpt(body))
+		}
+		inc, _ := app.DB.FindIncident(storetest.As(w.Users["reporter"]), created)
+		if inc.Version != 2 || inc.AgencyID != w.Agencies["th-police"].ID || inc.Narrative == "moved" {
+			t.Errorf("after a refused move: v%d agency %d", inc.Version, inc.AgencyID)
+		}
+		f.Set("agency_id", fmt.Sprint(w.Agencies["th-police"].ID))
+		if resp, _ := rep.Post(t, fmt.Sprintf("/incidents/%d", created), f); resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("its own agency: status %d", resp.StatusCode)
+		}
+	})
+
 	t.Run("OtherAgencyCannotEdit", func(t *testing.T) {
 		vn := app.SignIn(t, "vn-reporter")
 		resp, _ := vn.Get(t, fmt.Sprintf("/incidents/%d/edit", created))
@@ -411,7 +435,7 @@ func TestIncidentForm(t *testing.T) {
 			t.Errorf("GET: status %d", resp.StatusCode)
 		}
 		f := interception("X")
-		f.Set("version", "2")
+		f.Set("version", "3")
 		resp, _ = vn.Post(t, fmt.Sprintf("/incidents/%d", created), f)
 		if resp.StatusCode != http.StatusNotFound {
 			t.Errorf("POST: status %d", resp.StatusCode)
