@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"slices"
 	"strconv"
 
 	"vrs"
@@ -14,28 +15,65 @@ type homeData struct {
 }
 
 // homeIncidents counts what waits for the user: drafts and returned
-// incidents of their agency, and for reviewers what waits for review.
+// incidents of the agencies they work for, and for reviewers what waits
+// for review in their agency.
 type homeIncidents struct {
 	Drafts, Returned, ToReview string
 	Reviewer                   bool
+	// Several says the user works for more than one agency; Agency is the
+	// one otherwise, to filter the list the counts link to.
+	Several bool
+	Agency  int64
 }
 
-// countIncidents counts up to a page of incidents: "200+" beyond.
-func (s *Server) countIncidents(r *http.Request, f vrs.IncidentFilter) (string, error) {
+// homeCountLimit is the most a home count says exactly: "200+" beyond.
+const homeCountLimit = 200
+
+// countIncidents counts the incidents of the given status in each agency,
+// up to homeCountLimit in all: "200+" beyond.
+func (s *Server) countIncidents(r *http.Request, status vrs.IncidentStatus, agencies []int64) (string, error) {
 	svc, err := s.incidentService()
 	if err != nil {
 		return "", err
 	}
-	f.Limit = 200
-	page, err := svc.ListIncidents(r.Context(), f)
-	if err != nil {
-		return "", err
+	n, more := 0, false
+	for _, id := range agencies {
+		if n >= homeCountLimit {
+			more = true
+			break
+		}
+		page, err := svc.ListIncidents(r.Context(), vrs.IncidentFilter{Statuses: []vrs.IncidentStatus{status}, AgencyID: id, Limit: homeCountLimit - n})
+		if err != nil {
+			return "", err
+		}
+		n += len(page.Items)
+		more = more || page.Next != ""
 	}
-	n := strconv.Itoa(len(page.Items))
-	if page.Next != "" {
-		n += "+"
+	if n > homeCountLimit {
+		n = homeCountLimit
 	}
-	return n, nil
+	out := strconv.Itoa(n)
+	if more {
+		out += "+"
+	}
+	return out, nil
+}
+
+// workAgencies are the agencies whose records the user works on at every
+// stage of review: reporters their capture agencies, reviewers their own
+// (the access rule's, package access).
+func workAgencies(u *vrs.User) []int64 {
+	var ids []int64
+	if u.HasRole(vrs.RoleReporter) {
+		ids = append(ids, u.CaptureAgencies()...)
+	}
+	if u.HasRole(vrs.RoleReviewer) && !slices.Contains(ids, u.AgencyID) {
+		ids = append(ids, u.AgencyID)
+	}
+	if len(ids) == 0 {
+		ids = []int64{u.AgencyID}
+	}
+	return ids
 }
 
 func (s *Server) homeIncidents(r *http.Request, u *vrs.User) (*homeIncidents, error) {
@@ -43,18 +81,20 @@ func (s *Server) homeIncidents(r *http.Request, u *vrs.User) (*homeIncidents, er
 		return nil, nil
 	}
 	h := &homeIncidents{Reviewer: u.HasRole(vrs.RoleReviewer)}
-	mine := func(st vrs.IncidentStatus) vrs.IncidentFilter {
-		return vrs.IncidentFilter{Statuses: []vrs.IncidentStatus{st}, AgencyID: u.AgencyID}
+	work := workAgencies(u)
+	h.Several = len(work) > 1
+	if !h.Several {
+		h.Agency = work[0]
 	}
 	var err error
-	if h.Drafts, err = s.countIncidents(r, mine(vrs.StatusDraft)); err != nil {
+	if h.Drafts, err = s.countIncidents(r, vrs.StatusDraft, work); err != nil {
 		return nil, err
 	}
-	if h.Returned, err = s.countIncidents(r, mine(vrs.StatusReturned)); err != nil {
+	if h.Returned, err = s.countIncidents(r, vrs.StatusReturned, work); err != nil {
 		return nil, err
 	}
 	if h.Reviewer {
-		if h.ToReview, err = s.countIncidents(r, mine(vrs.StatusSubmitted)); err != nil {
+		if h.ToReview, err = s.countIncidents(r, vrs.StatusSubmitted, []int64{u.AgencyID}); err != nil {
 			return nil, err
 		}
 	}

@@ -482,3 +482,29 @@ func testIncidentListFilters(t *testing.T, dialect string) {
 		}
 	})
 }
+
+// TestHomeCountsEveryWorkAgency: a reporter who captures for several
+// agencies sees the drafts of all of them counted on the home page, not
+// only those of the agency they belong to; a reviewer counts their own.
+func TestHomeCountsEveryWorkAgency(t *testing.T) {
+	app := apptest.New(t, "sqlite")
+	police, immigration := app.World.Agencies["th-police"].ID, app.World.Agencies["th-immigration"].ID
+	if _, err := app.DB.UpdateUser(storetest.System(), app.World.Users["reporter"].ID,
+		vrs.UserUpdate{CaptureAgencyIDs: &[]int64{police, immigration}}); err != nil {
+		t.Fatal(err)
+	}
+	app.World.Users["reporter"].CaptureAgencyIDs = []int64{police, immigration}
+	newIncident(t, app, "TH-P-1", nil)
+	for _, ref := range []string{"TH-I-1", "TH-I-2"} {
+		newIncident(t, app, ref, func(inc *vrs.Incident) { inc.AgencyID = immigration })
+	}
+	_, body := app.SignIn(t, "reporter").Get(t, "/")
+	if !strings.Contains(body, "Drafts of your agencies: 3") || !strings.Contains(body, `href="/incidents?status=draft"`) {
+		t.Errorf("a reporter of two agencies:\n%s", excerpt(body))
+	}
+	_, body = app.SignIn(t, "reviewer").Get(t, "/")
+	if !strings.Contains(body, "Drafts of your agency: 1") || !strings.Contains(body, fmt.Sprintf(`href="/incidents?status=draft&amp;agency=%d"`, police)) ||
+		!strings.Contains(body, "Waiting for review: 0") {
+		t.Errorf("a reviewer of the police:\n%s", excerpt(body))
+	}
+}
