@@ -273,16 +273,6 @@ func (b *formBuilder) show(path, id, label string) {
 	}
 }
 
-// hasError reports whether an error names prefix or a path below it.
-func (b *formBuilder) hasError(prefix string) bool {
-	for p := range b.errs {
-		if p == prefix || strings.HasPrefix(p, prefix+".") || strings.HasPrefix(p, prefix+"[") {
-			return true
-		}
-	}
-	return false
-}
-
 func intValue(p *int) string {
 	if p == nil {
 		return ""
