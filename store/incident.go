@@ -364,6 +364,9 @@ func (db *DB) UpdateIncident(ctx context.Context, inc *vrs.Incident, version int
 			return vrs.Errorf(vrs.ECONFLICT, "error.incident_in_review")
 		}
 		// The agency owns the record; moving it is not an edit.
+		if inc.AgencyID != 0 && inc.AgencyID != c.ref.AgencyID {
+			return vrs.FieldErrors(map[string]string{"agency_id": "field.agency_fixed"})
+		}
 		inc.AgencyID, inc.Country, inc.AgencyName = c.ref.AgencyID, c.ref.Country, c.agencyName
 		if err := db.validateIncident(ctx, inc, t.now); err != nil {
 			return err

@@ -95,6 +95,11 @@ func testIncidentWorkflow(t *testing.T, db *store.DB) {
 		t.Fatalf("version after update = %d", got.Version)
 	}
 	wantCode(t, db.UpdateIncident(reporter, got, 1), vrs.ECONFLICT)
+	moved := *got
+	moved.AgencyID = w.Agencies["th-immigration"].ID
+	if err := db.UpdateIncident(reporter, &moved, 2); vrs.AsError(err).Fields["agency_id"] != "field.agency_fixed" {
+		t.Errorf("moving to another agency: %v", err)
+	}
 
 	// Reviewers may not edit; reporters may not validate.
 	wantCode(t, db.UpdateIncident(reviewer, got, 2), vrs.EFORBIDDEN)
