@@ -171,11 +171,12 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 		}
 		where = append(where, "i.status IN ("+strings.Join(ph, ", ")+")")
 	}
-	if f.From != "" {
-		where = append(where, "i.detected_on >= "+arg(f.From))
-	}
-	if f.To != "" {
-		where = append(where, "i.detected_on <= "+arg(f.To))
+	if f.From != "" || f.To != "" {
+		c, err := db.periodFilter(ctx, f.From, f.To, sort.col == "i.detected_on", arg)
+		if err != nil {
+			return nil, err
+		}
+		where = append(where, c)
 	}
 	if f.Country != "" {
 		where = append(where, "i.country = "+arg(strings.ToUpper(f.Country)))
@@ -230,15 +231,12 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 			return nil, err
 		}
 	}
-	for _, l := range lookups {
-		c, err := db.lookupFilter(ctx, l, arg)
-		if err != nil {
-			return nil, err
-		}
-		if c == "" {
-			return empty, nil
-		}
-		where = append(where, c)
+	from, err := db.lookupFilters(ctx, lookups, arg, &where)
+	if err != nil {
+		return nil, err
+	}
+	if from == "" {
+		return empty, nil
 	}
 	if f.After != "" {
 		v, id, err := decodeCursor(f.After, sort.kind)
@@ -258,7 +256,9 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 	// One ordered, limited search per branch of the access rule, each
 	// down its own index with every filter and the cursor, merged and cut
 	// to the page outside. The branches are disjoint, so UNION ALL; the
-	// filters' $n appear in every branch and are bound once.
+	// filters' $n appear in every branch and are bound once. A branch
+	// answers only ids and sort keys, from its index where that covers
+	// them; the rows of the page are read once, at the end.
 	order := sort.col + " " + dir + ", i.id " + dir
 	limit := " LIMIT " + strconv.Itoa(f.Limit+1)
 	filters := ""
@@ -267,13 +267,13 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 	}
 	parts := make([]string, len(branches))
 	for k, b := range branches {
-		parts[k] = `SELECT * FROM (SELECT i.id, i.agency_id, i.country, i.reference, i.type, i.status, i.version, i.detected_on, i.place_country,
-			i.place_name, i.persons, i.updated_at FROM incidents i WHERE ` + b + filters + " ORDER BY " + order + limit + ") b" + strconv.Itoa(k)
+		parts[k] = "SELECT * FROM (SELECT i.id, " + sort.col + " AS k FROM " + from + " WHERE " + b + filters +
+			" ORDER BY " + order + limit + ") b" + strconv.Itoa(k)
 	}
 	q := `SELECT i.id, i.agency_id, a.name, i.country, i.reference, i.type, i.status, i.version, i.detected_on, i.place_country, i.place_name,
 			i.persons, i.updated_at
-		FROM (` + strings.Join(parts, " UNION ALL ") + `) i JOIN agencies a ON a.id = i.agency_id
-		ORDER BY ` + order + limit
+		FROM (` + strings.Join(parts, " UNION ALL ") + `) p JOIN incidents i ON i.id = p.id JOIN agencies a ON a.id = i.agency_id
+		ORDER BY p.k ` + dir + ", p.id " + dir + limit
 	rows, err := db.reader.QueryContext(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -311,33 +311,82 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 	return page, nil
 }
 
-// lookupCap is where a filter on another table's rows switches from IN
-// to EXISTS; see lookupFilter.
-const lookupCap = 5000
+// Caps of the counts that choose how a filter is searched (measured on
+// 1,000,000 demo incidents, docs/benchmarks.md): see lookupFilters and
+// periodFilter.
+var (
+	// driveCap: below it, the filter's own rows drive the search.
+	driveCap = 5000
+	// lookupCap: from it on, a facet or identifier is checked per
+	// incident (EXISTS) rather than read into a list (IN).
+	lookupCap = 60000
+	// periodCap: from it on, a period is checked per incident.
+	periodCap = 5000
+)
 
-// lookupFilter is the condition that the incident has a row in table from
-// whose col is its id and that matches match (with args). It counts the
-// matching rows first, up to lookupCap, along the table's primary key
-// (cheap): none means the page is empty (answered ""); a few are read
-// once into a list (IN) that the planner looks the incidents up from;
-// many are checked per incident (EXISTS) while the list walks its index
-// in order, so that the search stops once the page is full instead of
-// reading every match first.
-func (db *DB) lookupFilter(ctx context.Context, l lookup, arg func(any) string) (string, error) {
-	var n int
-	err := db.reader.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+l.from+" WHERE "+fmt.Sprintf(l.match, "$1")+
-		" LIMIT "+strconv.Itoa(lookupCap)+") c", l.value).Scan(&n)
-	if err != nil {
-		return "", err
+// lookupFilters adds to where the conditions that the incident has rows
+// in other tables (facets, blind index, full text) and answers the FROM
+// clause of a branch, "" when no incident can match. Each filter first
+// counts its matching rows, up to lookupCap (full text: driveCap), along the table's primary
+// key (cheap):
+//
+//   - none: the page is empty;
+//   - the fewest, if under driveCap, drive the search: the branch reads
+//     them first and looks each incident up by id (in an index that
+//     holds what branches filter and sort on), then sorts at most
+//     lookupCap rows;
+//   - a few more: IN, a list read once;
+//   - many: EXISTS per incident while the branch walks its sort index in
+//     order, stopping once the page is full, instead of reading every
+//     match first. Full-text matches stay IN: FTS5 answers a MATCH per
+//     incident slowly.
+func (db *DB) lookupFilters(ctx context.Context, lookups []lookup, arg func(any) string, where *[]string) (string, error) {
+	from := "incidents i"
+	counts := make([]int, len(lookups))
+	drive := -1
+	for k, l := range lookups {
+		limit := lookupCap
+		if l.from == "incident_fts" {
+			limit = driveCap // never EXISTS: no need to count further
+		}
+		err := db.reader.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM "+l.from+" WHERE "+fmt.Sprintf(l.match, "$1")+
+			" LIMIT "+strconv.Itoa(max(limit, 1))+") c", l.value).Scan(&counts[k])
+		if err != nil {
+			return "", err
+		}
+		if counts[k] == 0 {
+			return "", nil
+		}
+		if counts[k] < driveCap && (drive < 0 || counts[k] < counts[drive]) {
+			drive = k
+		}
 	}
-	match := fmt.Sprintf(l.match, arg(l.value))
-	switch {
-	case n == 0:
-		return "", nil
-	case n < lookupCap:
-		return "i.id IN (SELECT " + l.col + " FROM " + l.from + " WHERE " + match + ")", nil
+	for k, l := range lookups {
+		match := fmt.Sprintf(l.match, arg(l.value))
+		switch {
+		case k == drive:
+			// CROSS JOIN: SQLite keeps this order of the loops.
+			from = l.from + " CROSS JOIN incidents i"
+			if db.dialect == sqliteDialect {
+				from += " INDEXED BY incidents_list"
+			}
+			*where = append(*where, match, "i.id = "+l.from+"."+l.col)
+		case counts[k] < lookupCap || l.from == "incident_fts":
+			// +i.id: a filter on the walk down the sort index, never a
+			// list of ids to look up one by one and sort.
+			*where = append(*where, plusSQLite(db)+"i.id IN (SELECT "+l.col+" FROM "+l.from+" WHERE "+match+")")
+		default:
+			*where = append(*where, "EXISTS (SELECT 1 FROM "+l.from+" WHERE "+match+" AND "+l.from+"."+l.col+" = i.id)")
+		}
 	}
-	return "EXISTS (SELECT 1 FROM " + l.from + " WHERE " + match + " AND " + l.from + "." + l.col + " = i.id)", nil
+	return from, nil
+}
+
+func plusSQLite(db *DB) string {
+	if db.dialect == sqliteDialect {
+		return "+"
+	}
+	return ""
 }
 
 // lookup is a filter on rows of another table: those of table from whose
@@ -345,6 +394,39 @@ func (db *DB) lookupFilter(ctx context.Context, l lookup, arg func(any) string) 
 type lookup struct {
 	from, col, match string
 	value            any
+}
+
+// periodFilter is the condition on the detection date. Unless the list
+// is sorted by that date, a short period (under periodCap incidents in the
+// whole store) is searched through a detection-date index and sorted; a
+// longer one is checked per incident along the sort's index (the date
+// written +i.detected_on, which no index answers), so that the search
+// stops once the page is full.
+func (db *DB) periodFilter(ctx context.Context, from, to string, sorted bool, arg func(any) string) (string, error) {
+	// The %s before each i.detected_on is "+" or nothing.
+	var cond, count []string
+	var vals []any
+	if from != "" {
+		vals = append(vals, from)
+		cond, count = append(cond, "%si.detected_on >= "+arg(from)), append(count, "detected_on >= $"+strconv.Itoa(len(vals)))
+	}
+	if to != "" {
+		vals = append(vals, to)
+		cond, count = append(cond, "%si.detected_on <= "+arg(to)), append(count, "detected_on <= $"+strconv.Itoa(len(vals)))
+	}
+	plus := ""
+	if !sorted && db.dialect == sqliteDialect { // PostgreSQL's planner knows the dates' distribution
+		var n int
+		err := db.reader.QueryRowContext(ctx, "SELECT COUNT(*) FROM (SELECT 1 FROM incidents WHERE "+strings.Join(count, " AND ")+
+			" LIMIT "+strconv.Itoa(periodCap)+") c", vals...).Scan(&n)
+		if err != nil {
+			return "", err
+		}
+		if n >= periodCap {
+			plus = "+"
+		}
+	}
+	return strings.ReplaceAll(strings.Join(cond, " AND "), "%s", plus), nil
 }
 
 // ftsQuery turns words a person typed into an FTS5 query that matches
