@@ -657,7 +657,10 @@ func testIncidentConcurrentEdits(t *testing.T, db *store.DB) {
 		}
 		var subErr, delErr error
 		wg.Add(2)
-		go func() { defer wg.Done(); _, subErr = db.TransitionIncident(reporter, race.ID, 1, vrs.StatusSubmitted, "") }()
+		go func() {
+			defer wg.Done()
+			_, subErr = db.TransitionIncident(reporter, race.ID, 1, vrs.StatusSubmitted, "")
+		}()
 		go func() { defer wg.Done(); delErr = db.DeleteIncident(reporter, race.ID, 1, "race") }()
 		wg.Wait()
 		if (subErr == nil) == (delErr == nil) {
