@@ -321,7 +321,7 @@ var (
 	// incident (EXISTS) rather than read into a list (IN).
 	lookupCap = 60000
 	// periodCap: from it on, a period is checked per incident.
-	periodCap = 5000
+	periodCap = 50000
 )
 
 // lookupFilters adds to where the conditions that the incident has rows
@@ -373,7 +373,9 @@ func (db *DB) lookupFilters(ctx context.Context, lookups []lookup, arg func(any)
 			*where = append(*where, match, "i.id = "+l.from+"."+l.col)
 		case counts[k] < lookupCap || l.from == "incident_fts":
 			// +i.id: a filter on the walk down the sort index, never a
-			// list of ids to look up one by one and sort.
+			// list of ids to look up one by one and sort. (Each branch
+			// reads the list again: a MATERIALIZED CTE read once for
+			// all was slower still, 276 against 203 ms for "truck".)
 			*where = append(*where, plusSQLite(db)+"i.id IN (SELECT "+l.col+" FROM "+l.from+" WHERE "+match+")")
 		default:
 			*where = append(*where, "EXISTS (SELECT 1 FROM "+l.from+" WHERE "+match+" AND "+l.from+"."+l.col+" = i.id)")
