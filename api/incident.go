@@ -195,15 +195,6 @@ func (a *API) incidentUpdate(w http.ResponseWriter, r *http.Request) {
 		a.error(w, r, vrs.FieldErrors(map[string]string{"id": "api.field.incident_id_mismatch"}))
 		return
 	}
-	if inc.AgencyID != 0 {
-		// The store keeps the stored agency whatever the body says; ask it
-		// which that is (an audited read, as the GET before a PUT is).
-		// Errors are left to the update, which answers them the same way.
-		if cur, err := svc.FindIncident(r.Context(), id); err == nil && cur.AgencyID != inc.AgencyID {
-			a.error(w, r, vrs.FieldErrors(map[string]string{"agency_id": "api.field.incident_agency_fixed"}))
-			return
-		}
-	}
 	clearServerFields(&inc)
 	inc.ID = id
 	if err := svc.UpdateIncident(r.Context(), &inc, version); err != nil {

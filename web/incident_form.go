@@ -183,15 +183,8 @@ func (s *Server) incidentUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	f := parseIncidentForm(r.PostForm)
 	f.Inc.ID = id
-	// The record's agency stays: the edit form does not offer it, and one
-	// posted anyway that is not the incident's own is refused rather than
-	// silently dropped (the store would keep the stored agency).
-	if f.Inc.AgencyID != 0 {
-		if cur, err := is.FindIncident(r.Context(), id); err == nil && cur.AgencyID != f.Inc.AgencyID {
-			f.Errs["agency_id"] = "incident.form.err_agency_fixed"
-		}
-	}
-	f.Inc.AgencyID = 0
+	// The record's agency stays: the edit form does not offer it, and the
+	// store refuses one posted that is not the incident's own.
 	if f.Op != nil {
 		s.renderIncidentForm(w, r, u, f, s.parseFailure(r, f, false))
 		return
