@@ -42,14 +42,18 @@ func (k AgencyKind) Valid() bool {
 // Agency is a national authority (or partner organisation) that reports
 // and reads data. It belongs to one country.
 type Agency struct {
-	ID        int64      `json:"id"`
-	Country   string     `json:"country"`
-	Name      string     `json:"name"`
-	Kind      AgencyKind `json:"kind"`
-	Disabled  bool       `json:"disabled"`
-	Units     []*Unit    `json:"units"`
-	CreatedAt time.Time  `json:"created_at"`
-	UpdatedAt time.Time  `json:"updated_at"`
+	ID       int64      `json:"id"`
+	Country  string     `json:"country"`
+	Name     string     `json:"name"`
+	Kind     AgencyKind `json:"kind"`
+	Disabled bool       `json:"disabled"`
+	// The distribution and label of new records when the reporter
+	// leaves them empty.
+	DefaultDistribution Distribution `json:"default_distribution"`
+	DefaultTLP          TLP          `json:"default_tlp"`
+	Units               []*Unit      `json:"units"`
+	CreatedAt           time.Time    `json:"created_at"`
+	UpdatedAt           time.Time    `json:"updated_at"`
 }
 
 // Unit is an optional subdivision of an agency (a border post, a squad).
@@ -80,6 +84,18 @@ func (a *Agency) Validate() error {
 	}
 	if !a.Kind.Valid() {
 		fields["kind"] = "field.agency_kind"
+	}
+	if a.DefaultDistribution == "" {
+		a.DefaultDistribution = DefaultDistribution
+	}
+	if a.DefaultTLP == "" {
+		a.DefaultTLP = DefaultTLP
+	}
+	if !a.DefaultDistribution.Valid() || a.DefaultDistribution == DistPartners {
+		fields["default_distribution"] = "field.distribution"
+	}
+	if !a.DefaultTLP.Valid() {
+		fields["default_tlp"] = "field.tlp"
 	}
 	if len(fields) > 0 {
 		return FieldErrors(fields)
@@ -120,6 +136,9 @@ type AgencyUpdate struct {
 	Name     *string     `json:"name"`
 	Kind     *AgencyKind `json:"kind"`
 	Disabled *bool       `json:"disabled"`
+
+	DefaultDistribution *Distribution `json:"default_distribution"`
+	DefaultTLP          *TLP          `json:"default_tlp"`
 }
 
 // AgencyService manages agencies and their units. Implementations enforce

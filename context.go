@@ -7,7 +7,21 @@ type ctxKey int
 const (
 	userKey ctxKey = iota
 	metaKey
+	purposeKey
 )
+
+// NewContextWithPurpose returns ctx carrying the purpose the user stated
+// for reading another country's records in full (one of Purposes, a colon
+// and free words).
+func NewContextWithPurpose(ctx context.Context, purpose string) context.Context {
+	return context.WithValue(ctx, purposeKey, purpose)
+}
+
+// PurposeFromContext returns the stated purpose, "" when none.
+func PurposeFromContext(ctx context.Context) string {
+	p, _ := ctx.Value(purposeKey).(string)
+	return p
+}
 
 // RequestMeta describes where a request came from, for the audit log.
 type RequestMeta struct {

@@ -96,6 +96,21 @@ type Incident struct {
 	// ReviewNote holds the reviewer's reasons when the incident was returned.
 	ReviewNote string `json:"review_note,omitempty"`
 
+	// Sharing: how far the record may travel (a ceiling, see package
+	// access) and what recipients may do with it. Empty takes the
+	// agency's default.
+	Distribution   Distribution `json:"distribution"`
+	TLP            TLP          `json:"tlp"`
+	ShareCountries []string     `json:"share_countries,omitempty"` // with DistPartners
+	ShareGroups    []int64      `json:"share_groups,omitempty"`    // with DistPartners
+	// NarrativeShareable lets pseudonymised copies keep the narrative.
+	NarrativeShareable bool `json:"narrative_shareable,omitempty"`
+	// Granularity is how much of the record the reader sees; set on reads.
+	Granularity Granularity `json:"granularity,omitzero"`
+	// PurposeRequired: the reader may see this other country's record in
+	// full after stating a purpose; until then it is pseudonymised.
+	PurposeRequired bool `json:"purpose_required,omitempty"`
+
 	CreatedBy   int64     `json:"created_by"`
 	CreatedAt   time.Time `json:"created_at"`
 	UpdatedBy   int64     `json:"updated_by"`
@@ -271,6 +286,8 @@ type IncidentSummary struct {
 	PlaceName  string         `json:"place_name,omitempty"`
 	Persons    int            `json:"persons"`
 	UpdatedAt  time.Time      `json:"updated_at"`
+	// Granularity is how much of the record the reader may open.
+	Granularity Granularity `json:"granularity,omitzero"`
 }
 
 // IncidentVersion is one saved state of an incident, for its history.
@@ -319,4 +336,7 @@ const (
 	ActIncidentSearch     = "incident.search_identifier"
 	ActIncidentReseal     = "incident.reseal"
 	ActIncidentBulkCreate = "incident.bulk_create"
+	// ActIncidentReadShared is a read of another country's record: the
+	// owner country lists them (SharingService.ListRecordViews).
+	ActIncidentReadShared = "incident.read_shared"
 )

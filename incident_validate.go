@@ -48,6 +48,10 @@ func (inc *Incident) Normalize() {
 	inc.Place.AdminArea = oneLine(inc.Place.AdminArea)
 	inc.Place.Name = oneLine(inc.Place.Name)
 	inc.OffenceCodes = codeSet(inc.OffenceCodes, false)
+	inc.ShareCountries = codeSet(inc.ShareCountries, true)
+	slices.Sort(inc.ShareGroups)
+	inc.ShareGroups = slices.Compact(inc.ShareGroups)
+	inc.TLP = TLP(strings.ToUpper(strings.TrimSpace(string(inc.TLP))))
 	for _, d := range []*string{&inc.OccurredOn, &inc.DetectedOn, &inc.ReportedOn} {
 		*d = strings.TrimSpace(*d)
 	}
@@ -151,6 +155,7 @@ func (inc *Incident) Validate(codes CodeChecker, today string) error {
 	v.code("place.kind", "place_kind", inc.Place.Kind, false)
 	v.coordinates(inc.Place)
 	v.text("narrative", inc.Narrative, false, MaxNarrative)
+	v.sharing(inc)
 	v.code("source", "information_source", inc.Source, false)
 	v.codes("offence_codes", "offence", inc.OffenceCodes)
 	v.code("proceedings", "proceeding_stage", inc.Proceedings, false)
@@ -531,4 +536,35 @@ func codeSet(in []string, upper bool) []string {
 		}
 	}
 	return out
+}
+
+// MaxSharePartners bounds the partner countries and groups of a record.
+const MaxSharePartners = 100
+
+// sharing checks the distribution: empty takes the agency's default;
+// partners and groups go with DistPartners and it needs at least one.
+func (v *validator) sharing(inc *Incident) {
+	if inc.Distribution != "" && !inc.Distribution.Valid() {
+		v.set("distribution", "field.distribution")
+	}
+	if inc.TLP != "" && !inc.TLP.Valid() {
+		v.set("tlp", "field.tlp")
+	}
+	partners := len(inc.ShareCountries) + len(inc.ShareGroups)
+	switch {
+	case inc.Distribution == DistPartners && partners == 0:
+		v.set("share_countries", "field.partners_required")
+	case inc.Distribution != DistPartners && partners > 0:
+		v.set("share_countries", "field.partners_unused")
+	case partners > MaxSharePartners:
+		v.set("share_countries", "field.too_many")
+	}
+	for i, c := range inc.ShareCountries {
+		v.code(fmt.Sprintf("share_countries[%d]", i), "country", c, true)
+	}
+	for i, g := range inc.ShareGroups {
+		if g <= 0 {
+			v.set(fmt.Sprintf("share_groups[%d]", i), "field.group_unknown")
+		}
+	}
 }

@@ -1,6 +1,7 @@
 package vrs
 
 import (
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -13,6 +14,8 @@ type SettingDef struct {
 	// MaxLen bounds the value in characters; Multiline allows line breaks.
 	MaxLen    int
 	Multiline bool
+	// Choices, when set, are the only values allowed.
+	Choices []string
 }
 
 // Setting keys.
@@ -23,12 +26,20 @@ const (
 	// SettingSignInNotice is shown above the sign-in form (terms of use,
 	// "authorised users only").
 	SettingSignInNotice = "signin.notice"
+	// SettingReciprocity: "on" means a country that contributes no
+	// validated record beyond its borders sees no other country's records.
+	SettingReciprocity = "sharing.reciprocity"
+	// SettingCoordinateDecimals is how many decimals of latitude and
+	// longitude a pseudonymised record keeps (1 is about 11 km).
+	SettingCoordinateDecimals = "sharing.coordinate_decimals"
 )
 
 // SettingDefs lists every setting in display order.
 var SettingDefs = []SettingDef{
 	{Key: SettingName, Default: "VRS", MaxLen: 60},
 	{Key: SettingSignInNotice, Default: "", MaxLen: 1000, Multiline: true},
+	{Key: SettingReciprocity, Default: "on", MaxLen: 3, Choices: []string{"on", "off"}},
+	{Key: SettingCoordinateDecimals, Default: "1", MaxLen: 1, Choices: []string{"0", "1", "2"}},
 }
 
 // FindSettingDef returns the definition of key.
@@ -58,6 +69,9 @@ func ValidateSetting(key, value string) (string, error) {
 		if (r < 0x20 && !(d.Multiline && r == '\n')) || r == 0x7f {
 			return "", FieldErrors(map[string]string{key: "field.control_chars"})
 		}
+	}
+	if len(d.Choices) > 0 && !slices.Contains(d.Choices, value) {
+		return "", FieldErrors(map[string]string{key: "field.setting_choice"})
 	}
 	if key == SettingName && value == "" {
 		return "", FieldErrors(map[string]string{key: "field.required"})

@@ -6,6 +6,7 @@ import (
 	"crypto/hmac"
 	"crypto/rand"
 	"crypto/sha256"
+	"encoding/base32"
 	"errors"
 	"fmt"
 	"io"
@@ -240,3 +241,26 @@ func (kr *Keyring) BlindIndex(kind, value string) []byte {
 	m.Write([]byte(n))
 	return m.Sum(nil)[:BlindIndexSize]
 }
+
+// Pseudonym returns a stable pseudonym of a personal value within a scope
+// (one per sharing agreement): "P-" and 12 base-32 characters of
+// HMAC-SHA256(HMAC(index key, scope), kind + Normalize(kind, value)).
+// Values that normalise alike get the same pseudonym in one scope, so
+// that records can be linked without being read; across scopes they
+// differ, so that two recipients cannot join what each was given. An
+// empty value stays empty.
+func (kr *Keyring) Pseudonym(scope, kind, value string) string {
+	n := Normalize(kind, value)
+	if n == "" {
+		return ""
+	}
+	k := hmac.New(sha256.New, kr.index)
+	k.Write([]byte("vrs-pseudonym-v1\x00" + scope))
+	m := hmac.New(sha256.New, k.Sum(nil))
+	m.Write([]byte(kind))
+	m.Write([]byte{0})
+	m.Write([]byte(n))
+	return "P-" + pseudonymEncoding.EncodeToString(m.Sum(nil)[:8])[:12]
+}
+
+var pseudonymEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)

@@ -225,8 +225,8 @@ func (t *tx) dropIndexes(id int64) error {
 
 const (
 	incidentInsertSQL = `INSERT INTO incidents (agency_id, country, reference, type, status, version, detected_on, place_country, place_name,
-				persons, body, search_text, action, created_by, created_at, updated_by, updated_at)
-			VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11, 'create', $12, $13, $12, $13) RETURNING id`
+				persons, body, search_text, action, created_by, created_at, updated_by, updated_at, distribution, tlp)
+			VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11, 'create', $12, $13, $12, $13, $14, $15) RETURNING id`
 	captureAgencySQL = `SELECT country, name, disabled FROM agencies WHERE id = $1`
 	storePersonalSQL = `UPDATE incidents SET personal = $1, key_id = $2 WHERE id = $3`
 	ftsInsertSQL     = `INSERT INTO incident_fts (rowid, search_text) VALUES ($1, $2)`
@@ -260,6 +260,9 @@ func (db *DB) CreateIncident(ctx context.Context, inc *vrs.Incident) error {
 		return err
 	}
 	inc.Status, inc.Version, inc.ReviewNote = vrs.StatusDraft, 1, ""
+	if err := db.agencyShareDefaults(ctx, inc); err != nil {
+		return err
+	}
 	// Encoding and indexing happen before taking the writer; the stored
 	// body's bookkeeping fields (agency, times) are read from the row.
 	s, err := db.seal(inc)
@@ -275,7 +278,7 @@ func (db *DB) CreateIncident(ctx context.Context, inc *vrs.Incident) error {
 		inc.CreatedBy, inc.CreatedAt, inc.UpdatedBy, inc.UpdatedAt, inc.UpdatedName = u.ID, t.now, u.ID, t.now, u.Name
 		err = t.queryRow(incidentInsertSQL,
 			inc.AgencyID, country, inc.Reference, string(inc.Type), string(inc.Status), inc.DetectedOn, inc.Place.Country, inc.Place.Name,
-			s.persons, s.body, s.text, u.ID, micros(t.now)).Scan(&inc.ID)
+			s.persons, s.body, s.text, u.ID, micros(t.now), string(inc.Distribution), string(inc.TLP)).Scan(&inc.ID)
 		if isUniqueViolation(err) {
 			return &vrs.Error{Code: vrs.ECONFLICT, Message: "error.incident_reference_taken", Fields: map[string]string{"reference": "field.reference_taken"}}
 		}
@@ -283,6 +286,9 @@ func (db *DB) CreateIncident(ctx context.Context, inc *vrs.Incident) error {
 			return err
 		}
 		if err := t.storePersonal(inc.ID, 1, s); err != nil {
+			return err
+		}
+		if err := t.writeShares(inc, false); err != nil {
 			return err
 		}
 		if err := t.writeIndexes(inc.ID, s, false); err != nil {
@@ -315,12 +321,14 @@ type current struct {
 // not found, whatever the reason.
 func (t *tx) lockIncident(u *vrs.User, id int64) (*current, error) {
 	c := &current{}
-	var status string
-	err := t.queryRow(`SELECT i.agency_id, i.country, i.status, i.version, i.updated_by, a.name
+	var status, dist string
+	err := t.queryRow(`SELECT i.agency_id, i.country, i.status, i.version, i.updated_by, a.name, i.distribution
 		FROM incidents i JOIN agencies a ON a.id = i.agency_id WHERE i.id = $1`+t.db.forUpdate("i"), id).
-		Scan(&c.ref.AgencyID, &c.ref.Country, &status, &c.version, &c.updatedBy, &c.agencyName)
-	c.ref.Status = vrs.IncidentStatus(status)
-	if err == sql.ErrNoRows || (err == nil && access.ReadIncident(u, c.ref) == access.None) {
+		Scan(&c.ref.AgencyID, &c.ref.Country, &status, &c.version, &c.updatedBy, &c.agencyName, &dist)
+	c.ref.Status, c.ref.Distribution = vrs.IncidentStatus(status), vrs.Distribution(dist)
+	// Writers work in the record's own country: sharing with other
+	// countries (nil here) never opens a record to change.
+	if err == sql.ErrNoRows || (err == nil && access.ReadIncident(u, nil, c.ref) < access.Pseudonymised) {
 		return nil, vrs.NotFound("incident")
 	}
 	return c, err
@@ -371,6 +379,9 @@ func (db *DB) UpdateIncident(ctx context.Context, inc *vrs.Incident, version int
 		if err := db.validateIncident(ctx, inc, t.now); err != nil {
 			return err
 		}
+		if err := db.agencyShareDefaults(ctx, inc); err != nil {
+			return err
+		}
 		var created int64
 		var createdBy int64
 		if err := t.queryRow(`SELECT created_by, created_at FROM incidents WHERE id = $1`, inc.ID).Scan(&createdBy, &created); err != nil {
@@ -404,6 +415,9 @@ func (db *DB) UpdateIncident(ctx context.Context, inc *vrs.Incident, version int
 			return &vrs.Error{Code: vrs.ECONFLICT, Message: "error.incident_reference_taken", Fields: map[string]string{"reference": "field.reference_taken"}}
 		}
 		if err != nil {
+			return err
+		}
+		if err := t.writeShares(inc, true); err != nil {
 			return err
 		}
 		if err := t.writeIndexes(inc.ID, s, true); err != nil {
@@ -574,7 +588,8 @@ func (db *DB) DeleteIncident(ctx context.Context, id int64, version int, reason 
 		if err := t.dropIndexes(id); err != nil {
 			return err
 		}
-		for _, q := range []string{`DELETE FROM incident_versions WHERE incident_id = $1`, `DELETE FROM incidents WHERE id = $1`} {
+		for _, q := range []string{`DELETE FROM incident_share_countries WHERE incident_id = $1`, `DELETE FROM incident_share_groups WHERE incident_id = $1`,
+			`DELETE FROM incident_versions WHERE incident_id = $1`, `DELETE FROM incidents WHERE id = $1`} {
 			if _, err := t.exec(q, id); err != nil {
 				return err
 			}

@@ -47,6 +47,10 @@ func (db *DB) BulkCreateIncidents(ctx context.Context, incs []*vrs.Incident) err
 	if err != nil {
 		return err
 	}
+	groups, err := db.bulkGroups(ctx)
+	if err != nil {
+		return err
+	}
 	if db.dialect == sqliteDialect {
 		// A larger page cache keeps the random inserts of the blind index
 		// in memory; the writer is one connection, so this stays with it.
@@ -87,7 +91,7 @@ func (db *DB) BulkCreateIncidents(ctx context.Context, incs []*vrs.Incident) err
 						if errs[w] != nil || ctx.Err() != nil {
 							return
 						}
-						c.seals[i], errs[w] = db.prepareBulk(ctx, c.incs[i], agencies)
+						c.seals[i], errs[w] = db.prepareBulk(ctx, c.incs[i], agencies, groups)
 						if errs[w] != nil {
 							errs[w] = fmt.Errorf("incident %d (%s): %w", start+i, c.incs[i].Reference, errs[w])
 						}
@@ -131,7 +135,7 @@ func (db *DB) BulkCreateIncidents(ctx context.Context, incs []*vrs.Incident) err
 
 // bulkAgencies reads every agency's country, name and state once.
 func (db *DB) bulkAgencies(ctx context.Context) (map[int64]bulkAgency, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT id, country, name, disabled FROM agencies`)
+	rows, err := db.reader.QueryContext(ctx, `SELECT id, country, name, disabled, default_distribution, default_tlp FROM agencies`)
 	if err != nil {
 		return nil, err
 	}
@@ -140,7 +144,7 @@ func (db *DB) bulkAgencies(ctx context.Context) (map[int64]bulkAgency, error) {
 	for rows.Next() {
 		var id int64
 		var a bulkAgency
-		if err := rows.Scan(&id, &a.country, &a.name, &a.disabled); err != nil {
+		if err := rows.Scan(&id, &a.country, &a.name, &a.disabled, &a.dist, &a.tlp); err != nil {
 			return nil, err
 		}
 		m[id] = a
@@ -151,11 +155,13 @@ func (db *DB) bulkAgencies(ctx context.Context) (map[int64]bulkAgency, error) {
 type bulkAgency struct {
 	country, name string
 	disabled      bool
+	dist          vrs.Distribution
+	tlp           vrs.TLP
 }
 
 // prepareBulk does for one incident what CreateIncident does before its
 // transaction: normalise, validate, seal.
-func (db *DB) prepareBulk(ctx context.Context, inc *vrs.Incident, agencies map[int64]bulkAgency) (*sealed, error) {
+func (db *DB) prepareBulk(ctx context.Context, inc *vrs.Incident, agencies map[int64]bulkAgency, groups []int64) (*sealed, error) {
 	inc.Normalize()
 	now := db.Now().UTC()
 	if err := db.validateIncident(ctx, inc, now); err != nil {
@@ -178,6 +184,10 @@ func (db *DB) prepareBulk(ctx context.Context, inc *vrs.Incident, agencies map[i
 	}
 	inc.ID, inc.Version = 0, 1
 	inc.Country, inc.AgencyName = a.country, a.name
+	shareDefaults(inc, a.dist, a.tlp)
+	if err := checkShares(inc, groupIn(groups)); err != nil {
+		return nil, err
+	}
 	u := vrs.UserFromContext(ctx)
 	if inc.CreatedBy == 0 {
 		inc.CreatedBy = u.ID
@@ -213,7 +223,7 @@ func (t *tx) insertBulk(incs []*vrs.Incident, seals []*sealed) error {
 	load := initialLoadFrom(t.ctx)
 	countries := map[string]int{}
 	incRows := make([][]any, len(incs))
-	var facetRows, digestRows, textRows [][]any
+	var facetRows, digestRows, textRows, shareRows, groupRows [][]any
 	for i, inc := range incs {
 		s := seals[i]
 		inc.ID = ids[i]
@@ -226,7 +236,13 @@ func (t *tx) insertBulk(incs []*vrs.Incident, seals []*sealed) error {
 		}
 		incRows[i] = []any{inc.ID, inc.AgencyID, inc.Country, inc.Reference, string(inc.Type), string(inc.Status), inc.DetectedOn,
 			inc.Place.Country, inc.Place.Name, s.persons, s.body, personal, s.keyID, s.text, bulkActions[inc.Status], inc.ReviewNote,
-			inc.CreatedBy, micros(inc.CreatedAt), inc.UpdatedBy, micros(inc.UpdatedAt)}
+			inc.CreatedBy, micros(inc.CreatedAt), inc.UpdatedBy, micros(inc.UpdatedAt), string(inc.Distribution), string(inc.TLP)}
+		for _, c := range inc.ShareCountries {
+			shareRows = append(shareRows, []any{inc.ID, c})
+		}
+		for _, g := range inc.ShareGroups {
+			groupRows = append(groupRows, []any{inc.ID, g})
+		}
 		for _, f := range s.facets {
 			facetRows = append(facetRows, []any{f[0], f[1], inc.ID})
 		}
@@ -247,8 +263,8 @@ func (t *tx) insertBulk(incs []*vrs.Incident, seals []*sealed) error {
 		return cmp.Or(strings.Compare(a[0].(string), b[0].(string)), strings.Compare(a[1].(string), b[1].(string)))
 	})
 	err = t.insertRows(`INSERT INTO incidents (id, agency_id, country, reference, type, status, version, detected_on, place_country, place_name,
-			persons, body, personal, key_id, search_text, action, note, created_by, created_at, updated_by, updated_at) VALUES `,
-		`($%d, $%d, $%d, $%d, $%d, $%d, 1, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)`, "", incRows)
+			persons, body, personal, key_id, search_text, action, note, created_by, created_at, updated_by, updated_at, distribution, tlp) VALUES `,
+		`($%d, $%d, $%d, $%d, $%d, $%d, 1, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)`, "", incRows)
 	if isUniqueViolation(err) {
 		return &vrs.Error{Code: vrs.ECONFLICT, Message: "error.incident_reference_taken", Fields: map[string]string{"reference": "field.reference_taken"}}
 	}
@@ -256,6 +272,12 @@ func (t *tx) insertBulk(incs []*vrs.Incident, seals []*sealed) error {
 		return err
 	}
 	if err := t.insertRows(`INSERT INTO incident_facets (facet, value, incident_id) VALUES `, `($%d, $%d, $%d)`, "", facetRows); err != nil {
+		return err
+	}
+	if err := t.insertRows(`INSERT INTO incident_share_countries (incident_id, country) VALUES `, `($%d, $%d)`, "", shareRows); err != nil {
+		return err
+	}
+	if err := t.insertRows(`INSERT INTO incident_share_groups (incident_id, group_id) VALUES `, `($%d, $%d)`, "", groupRows); err != nil {
 		return err
 	}
 	if err := t.insertRows(`INSERT INTO identifier_index (digest, incident_id) VALUES `, `($%d, $%d)`, " ON CONFLICT DO NOTHING", digestRows); err != nil {

@@ -27,8 +27,7 @@ func (db *DB) FindIncident(ctx context.Context, id int64) (*vrs.Incident, error)
 		return nil, err
 	}
 	err = db.writeGrouped(ctx, func(t *tx) error {
-		return t.audit(&vrs.AuditEntry{Action: vrs.ActIncidentRead, ObjectType: "incident", ObjectID: strconv.FormatInt(id, 10),
-			Country: inc.Country, Detail: detail(map[string]any{"version": inc.Version})})
+		return t.audit(readEntry(ctx, u, inc, vrs.ActIncidentRead, map[string]any{"version": inc.Version}))
 	})
 	if err != nil {
 		return nil, err
@@ -36,25 +35,50 @@ func (db *DB) FindIncident(ctx context.Context, id int64) (*vrs.Incident, error)
 	return inc, nil
 }
 
-// findIncident reads the current version; personal says whether to
-// decrypt the personal data (the caller audits it).
+// readEntry is the audit entry of a read. A read of another country's
+// record is logged as such, for its owner country, with the reader's
+// country, the granularity and, for a full read, the stated purpose.
+func readEntry(ctx context.Context, u *vrs.User, inc *vrs.Incident, action string, d map[string]any) *vrs.AuditEntry {
+	if access.Foreign(u, access.RefOf(inc)) {
+		d["read"], action = action, vrs.ActIncidentReadShared
+		d["viewer_country"], d["granularity"] = u.Country, inc.Granularity.String()
+		if inc.Granularity == access.Full {
+			d["purpose"] = vrs.PurposeFromContext(ctx)
+		}
+	}
+	return &vrs.AuditEntry{Action: action, ObjectType: "incident", ObjectID: strconv.FormatInt(inc.ID, 10), Country: inc.Country, Detail: detail(d)}
+}
+
+// findIncident reads the current version through the access rule, at the
+// granularity the user may see it (at least pseudonymised; a record seen
+// only in aggregate does not exist as a record). personal says whether to
+// open the personal data (the caller audits the read): in full, or
+// replaced by pseudonyms. Another country's record in full needs a
+// stated purpose (vrs.NewContextWithPurpose); without one it is shown
+// pseudonymised and marked PurposeRequired.
 func (db *DB) findIncident(ctx context.Context, u *vrs.User, id int64, personal bool) (*vrs.Incident, error) {
+	sh, err := db.sharingFor(ctx, u)
+	if err != nil {
+		return nil, err
+	}
 	args := []any{id}
-	pred := access.IncidentPredicate(u, &args)
+	gran := access.IncidentGranularity(u, sh, access.Pseudonymised, &args)
 	var (
-		body, status, agencyName, country, note string
-		updatedName                             sql.NullString
-		ct                                      []byte
-		keyID, agencyID, createdBy, updatedBy   int64
-		createdAt, updatedAt                    int64
-		version                                 int
+		body, status, agencyName, country, note, dist, tlp string
+		updatedName                                        sql.NullString
+		ct                                                 []byte
+		keyID, agencyID, createdBy, updatedBy              int64
+		createdAt, updatedAt                               int64
+		version                                            int
+		g                                                  vrs.Granularity
 	)
-	err := db.reader.QueryRowContext(ctx, `SELECT i.agency_id, a.name, i.country, i.status, i.version, i.body, i.personal, i.key_id, i.note,
-			i.created_by, i.created_at, i.updated_by, i.updated_at, u.name
+	err = db.reader.QueryRowContext(ctx, `SELECT i.agency_id, a.name, i.country, i.status, i.version, i.body, i.personal, i.key_id, i.note,
+			i.created_by, i.created_at, i.updated_by, i.updated_at, u.name, i.distribution, i.tlp, `+gran+`
 		FROM incidents i JOIN agencies a ON a.id = i.agency_id LEFT JOIN users u ON u.id = i.updated_by
-		WHERE i.id = $1 AND `+pred, args...).
-		Scan(&agencyID, &agencyName, &country, &status, &version, &body, &ct, &keyID, &note, &createdBy, &createdAt, &updatedBy, &updatedAt, &updatedName)
-	if err == sql.ErrNoRows {
+		WHERE i.id = $1`, args...).
+		Scan(&agencyID, &agencyName, &country, &status, &version, &body, &ct, &keyID, &note, &createdBy, &createdAt, &updatedBy, &updatedAt,
+			&updatedName, &dist, &tlp, &g)
+	if err == sql.ErrNoRows || err == nil && g < access.Pseudonymised {
 		return nil, vrs.NotFound("incident")
 	}
 	if err != nil {
@@ -68,16 +92,53 @@ func (db *DB) findIncident(ctx context.Context, u *vrs.User, id int64, personal 
 	inc.Status, inc.Version = vrs.IncidentStatus(status), version
 	inc.CreatedBy, inc.CreatedAt, inc.UpdatedBy, inc.UpdatedAt = createdBy, fromMicros(createdAt), updatedBy, fromMicros(updatedAt)
 	inc.UpdatedName = updatedName.String
+	inc.Distribution, inc.TLP, inc.Granularity = vrs.Distribution(dist), vrs.TLP(tlp), g
 	inc.ReviewNote = ""
 	if inc.Status == vrs.StatusReturned {
 		inc.ReviewNote = note
+	}
+	if err := db.readShares(ctx, inc); err != nil {
+		return nil, err
+	}
+	if g == access.Full && access.Foreign(u, access.RefOf(inc)) && vrs.PurposeFromContext(ctx) == "" {
+		inc.Granularity, inc.PurposeRequired = access.Pseudonymised, true
 	}
 	if personal {
 		if err := db.openPersonal(inc, id, version, keyID, ct); err != nil {
 			return nil, err
 		}
+		if err := db.pseudonymise(ctx, u, sh, inc); err != nil {
+			return nil, err
+		}
 	}
 	return inc, nil
+}
+
+// readShares fills the partners of a record distributed to partners.
+func (db *DB) readShares(ctx context.Context, inc *vrs.Incident) error {
+	inc.ShareCountries, inc.ShareGroups = nil, nil // the tables, not the body, are what applies
+	if inc.Distribution != vrs.DistPartners {
+		return nil
+	}
+	rows, err := db.reader.QueryContext(ctx, `SELECT country, 0 FROM incident_share_countries WHERE incident_id = $1
+		UNION ALL SELECT '', group_id FROM incident_share_groups WHERE incident_id = $1 ORDER BY 1, 2`, inc.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c string
+		var g int64
+		if err := rows.Scan(&c, &g); err != nil {
+			return err
+		}
+		if c != "" {
+			inc.ShareCountries = append(inc.ShareCountries, c)
+		} else {
+			inc.ShareGroups = append(inc.ShareGroups, g)
+		}
+	}
+	return rows.Err()
 }
 
 // openPersonal decrypts a sealed blob into inc.
@@ -152,7 +213,11 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 		return "$" + strconv.Itoa(len(args))
 	}
 	empty := &vrs.IncidentPage{Items: []*vrs.IncidentSummary{}}
-	branches := access.IncidentBranches(u, &args)
+	sh, err := db.sharingFor(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	branches := access.IncidentBranches(u, sh, access.Pseudonymised, &args)
 	if len(branches) == 0 {
 		return empty, nil
 	}
@@ -267,11 +332,11 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 	}
 	parts := make([]string, len(branches))
 	for k, b := range branches {
-		parts[k] = "SELECT * FROM (SELECT i.id, " + sort.col + " AS k FROM " + from + " WHERE " + b + filters +
+		parts[k] = "SELECT * FROM (SELECT i.id, " + sort.col + " AS k, " + b.Gran + " AS g FROM " + from + " WHERE " + b.Cond + filters +
 			" ORDER BY " + order + limit + ") b" + strconv.Itoa(k)
 	}
 	q := `SELECT i.id, i.agency_id, a.name, i.country, i.reference, i.type, i.status, i.version, i.detected_on, i.place_country, i.place_name,
-			i.persons, i.updated_at
+			i.persons, i.updated_at, p.g
 		FROM (` + strings.Join(parts, " UNION ALL ") + `) p JOIN incidents i ON i.id = p.id JOIN agencies a ON a.id = i.agency_id
 		ORDER BY p.k ` + dir + ", p.id " + dir + limit
 	rows, err := db.reader.QueryContext(ctx, q, args...)
@@ -285,7 +350,7 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 		var typ, status string
 		var updated int64
 		if err := rows.Scan(&s.ID, &s.AgencyID, &s.AgencyName, &s.Country, &s.Reference, &typ, &status, &s.Version, &s.DetectedOn,
-			&s.Place, &s.PlaceName, &s.Persons, &updated); err != nil {
+			&s.Place, &s.PlaceName, &s.Persons, &updated, &s.Granularity); err != nil {
 			return nil, err
 		}
 		s.Type, s.Status, s.UpdatedAt = vrs.IncidentType(typ), vrs.IncidentStatus(status), fromMicros(updated)
@@ -502,6 +567,10 @@ func (db *DB) IncidentHistory(ctx context.Context, id int64) ([]*vrs.IncidentVer
 	if err != nil {
 		return nil, err
 	}
+	sh, err := db.sharingFor(ctx, u)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := db.reader.QueryContext(ctx, `SELECT v.version, v.status, v.body, v.personal, v.key_id, v.action, v.note, v.author_id, v.at, u.name
 		FROM incident_versions v LEFT JOIN users u ON u.id = v.author_id WHERE v.incident_id = $1 ORDER BY v.version`, id)
 	if err != nil {
@@ -527,6 +596,10 @@ func (db *DB) IncidentHistory(ctx context.Context, id int64) ([]*vrs.IncidentVer
 		}
 		v.Incident.ID, v.Incident.Status, v.Incident.Version = id, v.Status, v.Version
 		v.Incident.AgencyID, v.Incident.AgencyName, v.Incident.Country = cur.AgencyID, cur.AgencyName, cur.Country
+		v.Incident.Granularity = cur.Granularity
+		if err := db.pseudonymise(ctx, u, sh, v.Incident); err != nil {
+			return nil, err
+		}
 		out = append(out, v)
 	}
 	if err := rows.Err(); err != nil {
@@ -544,8 +617,7 @@ func (db *DB) IncidentHistory(ctx context.Context, id int64) ([]*vrs.IncidentVer
 		out = slices.DeleteFunc(out, func(v *vrs.IncidentVersion) bool { return v.Status != vrs.StatusValidated })
 	}
 	err = db.writeGrouped(ctx, func(t *tx) error {
-		return t.audit(&vrs.AuditEntry{Action: vrs.ActIncidentHistory, ObjectType: "incident", ObjectID: strconv.FormatInt(id, 10),
-			Country: cur.Country, Detail: detail(map[string]any{"versions": len(out)})})
+		return t.audit(readEntry(ctx, u, cur, vrs.ActIncidentHistory, map[string]any{"versions": len(out)}))
 	})
 	if err != nil {
 		return nil, err
