@@ -41,7 +41,7 @@ func (db *DB) FindIncident(ctx context.Context, id int64) (*vrs.Incident, error)
 func readEntry(ctx context.Context, u *vrs.User, inc *vrs.Incident, action string, d map[string]any) *vrs.AuditEntry {
 	if access.Foreign(u, access.RefOf(inc)) {
 		d["read"], action = action, vrs.ActIncidentReadShared
-		d["viewer_country"], d["granularity"] = u.Country, inc.Granularity.String()
+		d["viewer_country"], d["viewer_agency"], d["granularity"] = u.Country, u.AgencyName, inc.Granularity.String()
 		if inc.Granularity == access.Full {
 			d["purpose"] = vrs.PurposeFromContext(ctx)
 		}

@@ -4,8 +4,11 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
+	"strings"
 
 	"vrs"
+	"vrs/access"
 )
 
 // shareDefaults gives an incident its agency's distribution and label
@@ -118,4 +121,52 @@ func groupIn(ids []int64) func(int64) (bool, error) {
 		_, ok := slices.BinarySearch(ids, id)
 		return ok, nil
 	}
+}
+
+// IncidentGranularities answers, for each of the given incidents, the
+// granularity at which the acting user may see it, aggregate included
+// (statistics count what list and detail never show); incidents the user
+// may not see at all, or that do not exist, are absent. It reveals no
+// content, and the statistics of issue 6 count through the same rule.
+func (db *DB) IncidentGranularities(ctx context.Context, ids []int64) (map[int64]vrs.Granularity, error) {
+	u, err := signedIn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	sh, err := db.sharingFor(ctx, u)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]vrs.Granularity{}
+	for len(ids) > 0 {
+		chunk := ids[:min(len(ids), 500)]
+		ids = ids[len(chunk):]
+		var args []any
+		gran := access.IncidentGranularity(u, sh, access.Aggregate, &args)
+		ph := make([]string, len(chunk))
+		for i, id := range chunk {
+			args = append(args, id)
+			ph[i] = "$" + strconv.Itoa(len(args))
+		}
+		rows, err := db.reader.QueryContext(ctx, "SELECT i.id, "+gran+" FROM incidents i WHERE i.id IN ("+strings.Join(ph, ", ")+")", args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id int64
+			var g vrs.Granularity
+			if err := rows.Scan(&id, &g); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if g > access.None {
+				out[id] = g
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
