@@ -352,10 +352,12 @@ func (c compiler) agreed(u *vrs.User, s *Sharing) (Branch, bool) {
 	}
 	var partners []string
 	if countryView {
-		partners = append(partners, "i.id IN (SELECT incident_id FROM incident_share_countries WHERE country = "+c.arg(u.Country)+")")
+		// EXISTS per candidate row (a primary-key probe), never IN: a list
+		// of every record shared with a country would be built whole.
+		partners = append(partners, "EXISTS (SELECT 1 FROM incident_share_countries sc WHERE sc.incident_id = i.id AND sc.country = "+c.arg(u.Country)+")")
 	}
 	if len(groups) > 0 {
-		partners = append(partners, "i.id IN (SELECT incident_id FROM incident_share_groups WHERE group_id IN ("+c.args64(groups)+"))")
+		partners = append(partners, "EXISTS (SELECT 1 FROM incident_share_groups sg WHERE sg.incident_id = i.id AND sg.group_id IN ("+c.args64(groups)+"))")
 	}
 	audience = append(audience, "(i.distribution = 'partners' AND ("+strings.Join(partners, " OR ")+"))")
 	var others []string
