@@ -47,6 +47,9 @@ type agencyCreateRequest struct {
 	Name     string         `json:"name"`
 	Kind     vrs.AgencyKind `json:"kind"`
 	Disabled bool           `json:"disabled"`
+
+	DefaultDistribution vrs.Distribution `json:"default_distribution"`
+	DefaultTLP          vrs.TLP          `json:"default_tlp"`
 }
 
 func (a *API) agencyCreate(w http.ResponseWriter, r *http.Request) {
@@ -55,7 +58,8 @@ func (a *API) agencyCreate(w http.ResponseWriter, r *http.Request) {
 		a.error(w, r, err)
 		return
 	}
-	ag := &vrs.Agency{Country: req.Country, Name: req.Name, Kind: req.Kind, Disabled: req.Disabled}
+	ag := &vrs.Agency{Country: req.Country, Name: req.Name, Kind: req.Kind, Disabled: req.Disabled,
+		DefaultDistribution: req.DefaultDistribution, DefaultTLP: req.DefaultTLP}
 	if err := a.store.CreateAgency(r.Context(), ag); err != nil {
 		a.error(w, r, err)
 		return

@@ -245,6 +245,9 @@ func jsonKind(t reflect.Type) string {
 	if t == nil {
 		return "value"
 	}
+	if isText(t) {
+		return "string"
+	}
 	switch t.Kind() {
 	case reflect.String:
 		return "string"

@@ -21,7 +21,8 @@ import (
 //     it, 412 when the incident has moved on since.
 //
 // Server-managed fields (id, status, version, created_*, updated_*,
-// country, agency_name, review_note) may be sent, so that what GET answered
+// country, agency_name, review_note, granularity, purpose_required) may
+// be sent, so that what GET answered
 // can be sent back with changes, but they are ignored; only an id that
 // names another incident than the address is refused. On replacement,
 // agency_id may be left out or be the incident's own: an incident stays
@@ -104,6 +105,7 @@ func writeIncident(w http.ResponseWriter, status int, inc *vrs.Incident) {
 func clearServerFields(inc *vrs.Incident) {
 	inc.ID, inc.Status, inc.Version, inc.ReviewNote = 0, "", 0, ""
 	inc.Country, inc.AgencyName = "", ""
+	inc.Granularity, inc.PurposeRequired = vrs.GranNone, false
 	inc.CreatedBy, inc.CreatedAt, inc.UpdatedBy, inc.UpdatedAt, inc.UpdatedName = 0, time.Time{}, 0, time.Time{}, ""
 }
 

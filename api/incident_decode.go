@@ -2,6 +2,7 @@ package api
 
 import (
 	"bytes"
+	"encoding"
 	"encoding/json"
 	"errors"
 	"io"
@@ -100,7 +101,33 @@ type shapeWalker struct {
 	dec *json.Decoder
 }
 
-var timeType = reflect.TypeFor[time.Time]()
+var (
+	timeType          = reflect.TypeFor[time.Time]()
+	textUnmarshalType = reflect.TypeFor[encoding.TextUnmarshaler]()
+)
+
+// isText reports whether t is read from a JSON string by its own
+// UnmarshalText (a granularity: "full", never 3).
+func isText(t reflect.Type) bool {
+	return t != timeType && t.Kind() != reflect.Pointer && reflect.PointerTo(t).Implements(textUnmarshalType)
+}
+
+// textValue checks a string for a type read by UnmarshalText; a value
+// the type refuses is answered under path with the type's own field
+// message.
+func textValue(t reflect.Type, path, s string) error {
+	err := reflect.New(t).Interface().(encoding.TextUnmarshaler).UnmarshalText([]byte(s))
+	if err == nil {
+		return nil
+	}
+	field := "api.field.type_value"
+	if e := vrs.AsError(err); len(e.Fields) == 1 {
+		for _, f := range e.Fields {
+			field = f
+		}
+	}
+	return &vrs.Error{Code: vrs.EINVALID, Message: "api.error.value", Args: []any{echo(path)}, Fields: map[string]string{echo(path): field}}
+}
 
 func joinPath(path, key string) string {
 	if path == "" {
@@ -146,6 +173,12 @@ func (w *shapeWalker) value(t reflect.Type, path string) error {
 				return vrs.Errorf(vrs.EINVALID, "api.error.json")
 			}
 			return nil
+		}
+		return badType(path, t)
+	}
+	if isText(t) {
+		if x, ok := tok.(string); ok {
+			return textValue(t, path, x)
 		}
 		return badType(path, t)
 	}

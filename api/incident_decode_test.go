@@ -73,6 +73,11 @@ func TestDecodeDeepPaths(t *testing.T) {
 		{"ErrStringArray", `{"offence_codes":[1]}`, "api.error.type_string", "offence_codes[0]"},
 		{"ErrTime", `{"updated_at":"2025-01-01"}`, "api.error.type_time", "updated_at"},
 		{"ErrBool", `{"reference":true}`, "api.error.type_string", "reference"},
+		// What GET answered may be sent back: read-only sharing fields included.
+		{"OKReadOnlySharing", `{"granularity":"pseudonymised","purpose_required":true,"distribution":"partners","tlp":"AMBER","share_countries":["VN"],"share_groups":[1],"narrative_shareable":true}`, "", ""},
+		{"ErrGranularityNumber", `{"granularity":3}`, "api.error.type_string", "granularity"},
+		{"ErrGranularityValue", `{"granularity":"everything"}`, "api.error.value", "granularity"},
+		{"ErrShareGroups", `{"share_groups":["x"]}`, "api.error.type_integer", "share_groups[0]"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var inc vrs.Incident

@@ -2,7 +2,9 @@ package api
 
 import (
 	"encoding/json"
+	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -68,6 +70,13 @@ func enum[T ~string](values []T, desc string) obj {
 	return obj{"type": "string", "enum": out, "description": desc}
 }
 
+// withDefault returns a copy of schema o with a default value.
+func withDefault(o obj, v any) obj {
+	c := maps.Clone(o)
+	c["default"] = v
+	return c
+}
+
 // nullable returns an enum schema's values and null.
 func nullable(enum obj) []any {
 	var out []any
@@ -102,6 +111,10 @@ func schemas() obj {
 	role := enum(vrs.Roles, "A role.")
 	kind := enum(vrs.AgencyKinds, "What the agency does.")
 	scope := enum(viewScopes, "Whose records the user may read before sharing applies.")
+	// An agency's default cannot name partners: those are chosen per record.
+	defaultDist := enum(slices.DeleteFunc(slices.Clone(vrs.Distributions), func(d vrs.Distribution) bool { return d == vrs.DistPartners }),
+		"Distribution of the agency's new records unless the record says otherwise (partners are chosen per record).")
+	defaultTLP := enum(vrs.TLPs, "TLP 2.0 label of the agency's new records unless the record says otherwise.")
 	return obj{
 		"Error": object("The one error body of the API. Nothing was changed.", obj{
 			"code":    enum(errorCodes, "What kind of error; decides the HTTP status."),
@@ -139,7 +152,10 @@ func schemas() obj {
 			"units":      obj{"type": []string{"array", "null"}, "items": schemaRef("Unit"), "description": "The agency's units; null in lists, which do not load them."},
 			"created_at": dateTime("When the agency was created."),
 			"updated_at": dateTime("When the agency last changed."),
-		}, "id", "country", "name", "kind", "disabled", "units", "created_at", "updated_at"),
+
+			"default_distribution": defaultDist,
+			"default_tlp":          defaultTLP,
+		}, "id", "country", "name", "kind", "disabled", "units", "created_at", "updated_at", "default_distribution", "default_tlp"),
 		"Country": object("An ISO 3166-1 country with its UN M49 region.", obj{
 			"alpha2":     str("ISO 3166-1 alpha-2 code."),
 			"alpha3":     str("ISO 3166-1 alpha-3 code."),
@@ -170,11 +186,17 @@ func schemas() obj {
 			"name":     str("Name, 1–200 characters, unique within the country."),
 			"kind":     kind,
 			"disabled": boolean("Create it disabled (default false)."),
+
+			"default_distribution": withDefault(defaultDist, string(vrs.DefaultDistribution)),
+			"default_tlp":          withDefault(defaultTLP, string(vrs.DefaultTLP)),
 		}, "country", "name", "kind"),
 		"AgencyUpdate": object("Fields to change; absent or null fields stay as they are.", obj{
 			"name":     obj{"type": []string{"string", "null"}, "description": "New name."},
 			"kind":     obj{"type": []string{"string", "null"}, "enum": nullable(kind), "description": "New kind."},
 			"disabled": obj{"type": []string{"boolean", "null"}, "description": "Disable or enable."},
+
+			"default_distribution": obj{"type": []string{"string", "null"}, "enum": nullable(defaultDist), "description": "New default distribution of the agency's new records."},
+			"default_tlp":          obj{"type": []string{"string", "null"}, "enum": nullable(defaultTLP), "description": "New default TLP label of the agency's new records."},
 		}),
 		"UnitCreate": object("A new unit.", obj{
 			"name": str("Name, 1–200 characters, unique within the agency."),

@@ -61,6 +61,7 @@ func incidentSchemas() obj {
 	typ := enum(vrs.IncidentTypes, "Kind of conduct recorded.")
 	status := enum(vrs.IncidentStatuses, "Where the incident stands in review: draft → submitted → validated, or returned with the reviewer's reasons.")
 	key := obj{"type": "string", "pattern": "^[A-Za-z0-9_-]{1,32}$"}
+	granularity := obj{"type": "string", "enum": []string{vrs.GranPseudonymised.String(), vrs.GranFull.String()}}
 	withDesc := func(o obj, desc string) obj {
 		c := obj{}
 		for k, v := range o {
@@ -102,6 +103,20 @@ func incidentSchemas() obj {
 			"updated_by":       readOnly(integer("User who saved this version.")),
 			"updated_at":       readOnly(dateTime("When this version was saved.")),
 			"updated_by_name":  readOnly(str("Name of the user who saved this version.")),
+
+			"distribution": withDesc(enum(vrs.Distributions, ""), "How far the record may travel: agency (the owning agency only), country (every agency of its country), "+
+				"partners (its country and the countries and sharing groups named in share_countries and share_groups), community (its country and every member of the reporting community), "+
+				"statistics (counted in statistics, never shown as a record outside the owning agency). A ceiling: a record leaves its country only once validated, "+
+				"and only to countries with a sharing agreement in force with its own. Empty or absent: the agency's default_distribution."),
+			"tlp": withDesc(enum(vrs.TLPs, ""), "Traffic Light Protocol 2.0 label: what recipients may do with the record. Empty or absent: the agency's default_tlp."),
+			"share_countries": obj{"type": "array", "items": obj{"type": "string", "pattern": "^[A-Za-z]{2}$"}, "maxItems": vrs.MaxListValues,
+				"description": "With distribution partners: the partner countries (ISO 3166-1 alpha-2), not the record's own. Refused with any other distribution."},
+			"share_groups": obj{"type": "array", "items": obj{"type": "integer", "format": "int64", "minimum": 1}, "maxItems": vrs.MaxListValues,
+				"description": "With distribution partners: ids of sharing groups (" + Prefix + "/sharing-groups). Refused with any other distribution."},
+			"narrative_shareable": boolean("Whether pseudonymised copies keep the narrative (default false: withheld)."),
+			"granularity": readOnly(withDesc(granularity, "How much of the record you see: full, or pseudonymised (names, aliases, identifiers, document numbers and accounts replaced by stable pseudonyms, "+
+				"dates of birth as years, coordinates coarsened, the narrative withheld unless shareable).")),
+			"purpose_required": readOnly(boolean("Another country's record you may read in full once you state a purpose: send the header VRS-Purpose. Until then it is pseudonymised. Absent when false.")),
 		}, "reference", "type", "detected_on", "reported_on", "place"),
 		"Place": object("Where the incident happened or was detected.", obj{
 			"country":    code("country", "Country."),
@@ -199,6 +214,7 @@ func incidentSchemas() obj {
 			"place_name":    str("Name of the place."),
 			"persons":       obj{"type": "integer", "description": "Persons recorded one by one plus those counted."},
 			"updated_at":    dateTime("When the current version was saved."),
+			"granularity":   withDesc(granularity, "How much of the record you may open: full or pseudonymised."),
 		}, "id", "agency_id", "agency_name", "country", "reference", "type", "status", "version", "detected_on", "place_country", "persons", "updated_at"),
 		"IncidentPage": object("One page of incidents. The Link header (rel=\"next\") and next give the following page.", obj{
 			"items": arrayOf(schemaRef("IncidentSummary"), "Incidents on this page."),
