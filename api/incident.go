@@ -94,7 +94,7 @@ func nonNil[T any](s []T) []T {
 
 // writeIncident answers an incident with its ETag.
 func writeIncident(w http.ResponseWriter, status int, inc *vrs.Incident) {
-	w.Header().Set("ETag", etag(inc.Version))
+	w.Header().Set("ETag", incidentETag(inc))
 	if status == http.StatusCreated {
 		w.Header().Set("Location", incidentURL(inc.ID))
 	}
@@ -141,7 +141,8 @@ func (a *API) incidentCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 // incidentGet answers one incident with its personal data (the store
-// audits the read).
+// audits the read). Another country's record comes in full only with a
+// stated purpose (PurposeHeader).
 func (a *API) incidentGet(w http.ResponseWriter, r *http.Request) {
 	svc, err := a.incidents()
 	if err != nil {
@@ -157,13 +158,19 @@ func (a *API) incidentGet(w http.ResponseWriter, r *http.Request) {
 		a.error(w, r, err)
 		return
 	}
+	pr, err := withPurpose(r)
+	if err != nil {
+		a.error(w, r, err)
+		return
+	}
+	r = pr
 	inc, err := svc.FindIncident(r.Context(), id)
 	if err != nil {
 		a.error(w, r, err)
 		return
 	}
-	if etagMatches(r.Header.Values("If-None-Match"), etag(inc.Version)) {
-		w.Header().Set("ETag", etag(inc.Version))
+	if tag := incidentETag(inc); etagMatches(r.Header.Values("If-None-Match"), tag) {
+		w.Header().Set("ETag", tag)
 		w.Header().Set("Cache-Control", "no-store")
 		w.WriteHeader(http.StatusNotModified)
 		return
@@ -350,6 +357,12 @@ func (a *API) incidentHistory(w http.ResponseWriter, r *http.Request) {
 		a.error(w, r, err)
 		return
 	}
+	pr, err := withPurpose(r)
+	if err != nil {
+		a.error(w, r, err)
+		return
+	}
+	r = pr
 	versions, err := svc.IncidentHistory(r.Context(), id)
 	if err != nil {
 		a.error(w, r, err)

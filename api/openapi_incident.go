@@ -274,11 +274,17 @@ func incidentResponses() obj {
 }
 
 var (
-	etagHeader   = obj{"ETag": obj{"description": "The incident's version in quotes (\"3\"): send it in If-Match to change it.", "schema": obj{"type": "string"}}}
+	etagHeader   = obj{"ETag": obj{"description": "The incident's version in quotes (\"3\"): send it in If-Match to change it. A pseudonymised copy has its own (\"3-pseudonymised\").", "schema": obj{"type": "string"}}}
 	ifMatchParam = obj{"name": "If-Match", "in": "header", "required": true, "schema": obj{"type": "string", "pattern": `^"[1-9][0-9]*"$`},
 		"description": "The ETag of the version this change is based on, as GET answered it (\"3\"). Missing: 428; stale: 412."}
 	ifNoneMatchParam = obj{"name": "If-None-Match", "in": "header", "required": false, "schema": obj{"type": "string"},
 		"description": "ETag(s) of a copy you hold; if one is current the answer is 304 without a body (the read is still audited)."}
+	purposeParam = obj{"name": PurposeHeader, "in": "header", "required": false,
+		"schema": obj{"type": "string", "maxLength": maxPurpose, "pattern": "^(" + strings.Join(vrs.Purposes, "|") + ")(:.*)?$"},
+		"description": "Why you read another country's record: one of " + strings.Join(vrs.Purposes, ", ") + ", optionally a colon and a few words " +
+			"(\"investigation: case 2025/114\"), at most 200 characters. Logged with the read, for the owner country to see. " +
+			"Without it, another country's record that an agreement lets you read in full comes back pseudonymised with purpose_required true. " +
+			"Ignored for your own country's records. An unknown purpose answers 400 naming the header."}
 )
 
 // incidentOperations lists the incident endpoints: path (under Prefix),
@@ -324,7 +330,8 @@ func incidentOperations() []struct {
 		{"POST", "/incidents", nil, operation{id: "createIncident", tag: "incidents", summary: "Record an incident (a draft, version 1)", body: "Incident", status: 201, result: "Incident", created: true,
 			description: "Reporters, for an agency of their capture scope. Every field is checked; all problems are answered at once, each under its path (persons[0].sex).", errs: changeErrs}},
 		{"GET", "/incidents/{id}", []string{"id"}, operation{id: "getIncident", tag: "incidents", summary: "One incident with its personal data", status: 200, result: "Incident",
-			description: "The read is audited. An incident you may not see answers exactly like one that does not exist."}},
+			description: "The read is audited. An incident you may not see answers exactly like one that does not exist. " +
+				"Another country's record comes at the granularity its sharing agreement grants (granularity); in full only with the purpose stated in " + PurposeHeader + "."}},
 		{"PUT", "/incidents/{id}", []string{"id"}, operation{id: "replaceIncident", tag: "incidents", summary: "Replace an incident's content (a new version)", body: "Incident", status: 200, result: "Incident",
 			description: "Reporters of the incident's agency, while it is not in review. Correcting a validated incident sends it back to draft.", errs: changeErrs}},
 		{"DELETE", "/incidents/{id}", []string{"id"}, operation{id: "deleteIncident", tag: "incidents", summary: "Delete a draft, with a reason", status: 204,
@@ -336,7 +343,7 @@ func incidentOperations() []struct {
 		{"POST", "/incidents/{id}/validate", []string{"id"}, transition("validateIncident", "Validate",
 			"Reviewers of the incident's agency, not on a version they saved themselves.")},
 		{"GET", "/incidents/{id}/history", []string{"id"}, operation{id: "getIncidentHistory", tag: "incidents", summary: "Every version, with what changed", status: 200, result: "IncidentHistory",
-			description: "The read is audited; changes show personal data too.",
+			description: "The read is audited; changes show personal data too, pseudonymised as the record is (see " + PurposeHeader + "). Another country's record shows only its validated versions.",
 			query:       []obj{queryParam("full", obj{"type": "boolean"}, "true: each version carries the whole incident.")}}},
 	}
 	var out []struct {
@@ -354,8 +361,10 @@ func incidentOperations() []struct {
 		}
 		params, _ := o["parameters"].([]obj)
 		switch {
+		case e.method == http.MethodGet && e.path == "/incidents/{id}/history":
+			params = append(params, purposeParam)
 		case e.method == http.MethodGet && e.path == "/incidents/{id}":
-			params = append(params, ifNoneMatchParam)
+			params = append(params, ifNoneMatchParam, purposeParam)
 			rs["304"] = obj{"description": "Not modified: If-None-Match named the current ETag.", "headers": etagHeader}
 		case e.method != http.MethodGet && e.pathParams != nil:
 			params = append(params, ifMatchParam)
