@@ -27,6 +27,7 @@ type Generator struct {
 	cum        []float64
 	actors     []*actor
 	rings      map[string][]*actor
+	groups     []*vrs.SharingGroup
 }
 
 // AgencyRef is an agency incidents may belong to.
@@ -134,6 +135,7 @@ func (g *Generator) build(i int) (*vrs.Incident, []appearance) {
 	}
 	b.day = g.pickDay(r, b.p)
 	b.make(i)
+	g.Share(i, b.inc)
 	return b.inc, b.apps
 }
 

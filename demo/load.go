@@ -19,22 +19,28 @@ type InitialLoader interface {
 	InitialLoad(ctx context.Context, fn func(ctx context.Context) error) error
 }
 
+// Source makes incident i; the same i gives the same incident, so that
+// incidents can be made in parallel (Generator).
+type Source interface {
+	Incident(i int) *vrs.Incident
+}
+
 // LoadBatch is how many incidents LoadIncidents generates ahead of the store.
 const LoadBatch = 50000
 
-// LoadIncidents generates incidents 0 to n-1 and stores them, as ctx's
+// LoadIncidents makes incidents 0 to n-1 and stores them, as ctx's
 // user (the installation itself). Generation runs on every core, one
 // batch ahead of the store; progress, if not nil, is called after each
 // stored batch with the number stored so far. A store that is an
 // InitialLoader loads through it.
-func LoadIncidents(ctx context.Context, st BulkStore, g *Generator, n int, progress func(done int)) error {
+func LoadIncidents(ctx context.Context, st BulkStore, g Source, n int, progress func(done int)) error {
 	if il, ok := st.(InitialLoader); ok {
 		return il.InitialLoad(ctx, func(ctx context.Context) error { return loadIncidents(ctx, st, g, n, progress) })
 	}
 	return loadIncidents(ctx, st, g, n, progress)
 }
 
-func loadIncidents(ctx context.Context, st BulkStore, g *Generator, n int, progress func(done int)) error {
+func loadIncidents(ctx context.Context, st BulkStore, g Source, n int, progress func(done int)) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	batches := make(chan []*vrs.Incident, 1)

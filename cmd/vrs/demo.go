@@ -65,7 +65,7 @@ real installation.`)
 		if accounts, err = demo.Seed(sys, m.DB, m.Hasher); err != nil {
 			return err
 		}
-		if err := c.demoIncidents(sys, m, *records, *seed); err != nil {
+		if err := c.demoData(sys, m, accounts, *records, *seed); err != nil {
 			return err
 		}
 	}
@@ -81,29 +81,50 @@ real installation.`)
 // otherwise: enough for every page to look real, stored in about a second.
 const DemoRecords = 5000
 
-// demoIncidents generates and stores n incidents for the demo agencies,
-// detected up to today.
-func (c *cli) demoIncidents(ctx context.Context, m *Main, n int, seed int64) error {
-	if n == 0 {
-		return nil
-	}
+// demoData creates the demo's sharing groups, generates and stores n
+// incidents for the demo agencies, detected up to today, and makes the
+// demo's agreements between countries. The focal points among accounts
+// act for their countries; the installation acts for the others.
+func (c *cli) demoData(ctx context.Context, m *Main, accounts []demo.Account, n int, seed int64) error {
 	agencies, err := m.DB.ListAgencies(ctx, vrs.AgencyFilter{})
 	if err != nil {
 		return err
 	}
-	start := time.Now()
-	g := demo.NewGenerator(seed, start.UTC(), demo.StoredAgencies(agencies))
-	last := start
-	err = demo.LoadIncidents(ctx, m.DB, g, n, func(done int) {
-		if time.Since(last) > 5*time.Second {
-			last = time.Now()
-			fmt.Fprintf(c.stderr, "demo: %d of %d incidents stored\n", done, n)
+	as := func(country string) context.Context {
+		for _, a := range accounts {
+			if a.User.Country == country && a.User.HasRole(vrs.RoleFocalPoint) {
+				return vrs.NewContextWithMeta(vrs.NewContextWithUser(ctx, a.User), vrs.RequestMeta{Via: "cli"})
+			}
 		}
-	})
+		return ctx
+	}
+	start := time.Now()
+	st := sharingStore(m)
+	stored := demo.StoredAgencies(agencies)
+	groups, err := demo.SeedGroups(as, st, stored)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.stdout, "Demo data: %d incidents (seed %d) in %.1f s.\n", n, seed, time.Since(start).Seconds())
+	if n > 0 {
+		g := demo.NewGenerator(seed, start.UTC(), stored)
+		g.UseGroups(groups)
+		last := start
+		err = demo.LoadIncidents(ctx, m.DB, g, n, func(done int) {
+			if time.Since(last) > 5*time.Second {
+				last = time.Now()
+				fmt.Fprintf(c.stderr, "demo: %d of %d incidents stored\n", done, n)
+			}
+		})
+		if err != nil {
+			return err
+		}
+	}
+	agreements, err := demo.SeedAgreements(as, st, start.UTC())
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "Demo data: %d incidents (seed %d), %d sharing groups, %d agreements in %.1f s.\n",
+		n, seed, len(groups), len(agreements), time.Since(start).Seconds())
 	return nil
 }
 

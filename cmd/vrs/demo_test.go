@@ -155,3 +155,92 @@ func TestBenchList(t *testing.T) {
 		}
 	}
 }
+
+// TestDemoSharing: the demo's records carry distributions, its groups and
+// agreements exist, and its national analyst reads other countries'
+// records through the accepted agreements only, pseudonymised or in full.
+func TestDemoSharing(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "demo")
+	out := must(t, "", "demo", "--data-dir", dir, "--records", "1500", "--seed", "3", "--no-serve")
+	if !strings.Contains(out, fmt.Sprintf("%d sharing groups, %d agreements", len(demo.Groups), len(demo.Agreements))) {
+		t.Fatalf("output:\n%s", out)
+	}
+	in := &installation{dialect: "sqlite", dir: dir}
+	in.with(t, func(db *store.DB) {
+		ctx := context.Background()
+		var dists, groups, partners int
+		q := `SELECT (SELECT COUNT(DISTINCT distribution) FROM incidents), (SELECT COUNT(*) FROM sharing_groups),
+			(SELECT COUNT(*) FROM incident_share_countries) + (SELECT COUNT(*) FROM incident_share_groups)`
+		if err := db.SQL().QueryRow(q).Scan(&dists, &groups, &partners); err != nil || dists != len(vrs.Distributions) || groups != len(demo.Groups) || partners == 0 {
+			t.Errorf("%d distributions, %d groups, %d partners: %v", dists, groups, partners, err)
+		}
+		statuses := map[string]int{}
+		rows, err := db.SQL().Query(`SELECT status FROM sharing_agreements`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for rows.Next() {
+			var s string
+			rows.Scan(&s)
+			statuses[s]++
+		}
+		rows.Close()
+		for _, a := range demo.Agreements {
+			statuses[string(a.Status)]--
+		}
+		for s, n := range statuses {
+			if n != 0 {
+				t.Errorf("agreements %s: %+d against the plan", s, n)
+			}
+		}
+		seen := func(name string) map[string]map[vrs.Granularity]int {
+			u, err := db.FindUserByName(ctx, name)
+			if err != nil {
+				t.Fatal(err)
+			}
+			uctx := vrs.NewContextWithUser(ctx, u)
+			out := map[string]map[vrs.Granularity]int{}
+			f := vrs.IncidentFilter{Limit: store.MaxIncidentPage}
+			for {
+				page, err := db.ListIncidents(uctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, s := range page.Items {
+					if out[s.Country] == nil {
+						out[s.Country] = map[vrs.Granularity]int{}
+					}
+					out[s.Country][s.Granularity]++
+				}
+				if f.After = page.Next; f.After == "" {
+					return out
+				}
+			}
+		}
+		th := seen("th.analyst")
+		// MY and LA share in full, KH and MM pseudonymised, VN in
+		// aggregate only; ID only proposed, PH declined, AU revoked.
+		for _, c := range []struct {
+			country string
+			gran    vrs.Granularity
+		}{{"MY", vrs.GranFull}, {"KH", vrs.GranPseudonymised}, {"MM", vrs.GranPseudonymised}} {
+			if th[c.country][c.gran] == 0 || len(th[c.country]) != 1 {
+				t.Errorf("th.analyst reads %s records as %v, want %s only", c.country, th[c.country], c.gran)
+			}
+		}
+		for _, c := range []string{"VN", "ID", "PH", "AU", "BD", "LK"} {
+			if len(th[c]) > 0 {
+				t.Errorf("th.analyst reads %s records: %v", c, th[c])
+			}
+		}
+		rso := seen("rso.analyst")
+		for c, g := range rso {
+			if len(g) != 1 || g[vrs.GranPseudonymised] == 0 {
+				t.Errorf("rso.analyst reads %s records as %v, want pseudonymised", c, g)
+			}
+		}
+		if len(rso) < 5 {
+			t.Errorf("rso.analyst reads the records of %d countries", len(rso))
+		}
+	})
+}
