@@ -60,6 +60,7 @@ var commands = []command{
 	{"bench ready", "measure how soon a new server answers /healthz", cmdBenchReady},
 	{"bench create", "measure incident creation through the API on this machine", cmdBenchCreate},
 	{"bench list", "measure incident list queries on a filled store", cmdBenchList},
+	{"bench sharing", "measure what the access rule adds to the incident list", cmdBenchSharing},
 }
 
 // run is the whole program: it returns the exit status (0 ok, 1 failed,
