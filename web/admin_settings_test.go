@@ -35,9 +35,36 @@ func TestAdminSettings(t *testing.T) {
 			t.Errorf("a refused form stored %v", s)
 		}
 	})
+	t.Run("ChoicesAsSelect", func(t *testing.T) {
+		_, body := admin.Get(t, "/admin/settings")
+		for _, want := range []string{`<select id="setting-2" name="sharing.reciprocity"`, `<option value="on" selected>On: only countries that share receive</option>`,
+			`<option value="off">Off: agreements alone decide</option>`, `<select id="setting-3" name="sharing.coordinate_decimals"`,
+			`<option value="1" selected>1 decimal (about 11 km)</option>`} {
+			if !strings.Contains(body, want) {
+				t.Errorf("page lacks %s", want)
+			}
+		}
+	})
+	t.Run("ErrChoiceChangesNothing", func(t *testing.T) {
+		admin.Get(t, "/admin/settings")
+		resp, body := admin.Post(t, "/admin/settings", url.Values{vrs.SettingName: {"Fine"}, vrs.SettingReciprocity: {"yes"}})
+		if resp.StatusCode != http.StatusBadRequest {
+			t.Fatalf("a value not offered: %d", resp.StatusCode)
+		}
+		if !strings.Contains(body, `<p id="setting-2-error" class="field-error">Choose one of the values offered.</p>`) ||
+			!strings.Contains(body, `<option value="yes" selected>yes</option>`) {
+			t.Errorf("the refused choice is not shown with its error\n%s", body)
+		}
+		if s, _ := app.DB.Settings(storetest.System()); len(s) != 0 {
+			t.Errorf("a refused form stored %v", s)
+		}
+	})
 	t.Run("OK", func(t *testing.T) {
 		admin.Get(t, "/admin/settings")
-		resp, _ := admin.Post(t, "/admin/settings", url.Values{vrs.SettingName: {"Regional VRS"}, vrs.SettingSignInNotice: {"For authorised officials only.\nAll use is logged."}})
+		// The form as the page sends it: every setting, the choices at
+		// their values (reciprocity unchanged, coordinates changed).
+		resp, _ := admin.Post(t, "/admin/settings", url.Values{vrs.SettingName: {"Regional VRS"}, vrs.SettingSignInNotice: {"For authorised officials only.\nAll use is logged."},
+			vrs.SettingReciprocity: {"on"}, vrs.SettingCoordinateDecimals: {"2"}})
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("save: %d", resp.StatusCode)
 		}
@@ -46,8 +73,21 @@ func TestAdminSettings(t *testing.T) {
 			t.Error("the sign-in page lacks the notice")
 		}
 		es, _ := app.DB.ListAudit(storetest.System(), vrs.AuditFilter{Action: vrs.ActSetting})
-		if len(es) != 2 {
-			t.Errorf("%d setting entries in the audit log, want 2", len(es))
+		if len(es) != 3 {
+			t.Errorf("%d setting entries in the audit log, want 3 (name, notice, decimals)", len(es))
+		}
+		if s, _ := app.DB.Settings(storetest.System()); s[vrs.SettingCoordinateDecimals] != "2" || vrs.SettingValue(s, vrs.SettingReciprocity) != "on" {
+			t.Errorf("stored %v", s)
+		}
+	})
+	t.Run("AbsentLeftAlone", func(t *testing.T) {
+		admin.Get(t, "/admin/settings")
+		resp, _ := admin.Post(t, "/admin/settings", url.Values{vrs.SettingName: {"Regional VRS"}})
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("save: %d", resp.StatusCode)
+		}
+		if s, _ := app.DB.Settings(storetest.System()); s[vrs.SettingCoordinateDecimals] != "2" || s[vrs.SettingSignInNotice] == "" {
+			t.Errorf("a setting the form did not send changed: %v", s)
 		}
 	})
 }
