@@ -228,7 +228,9 @@ func IncidentBranches(u *vrs.User, s *Sharing, least Granularity, args *[]any) [
 			out = append(out, b)
 		}
 	case vrs.ViewAgency, vrs.ViewCountry:
-		if !slices.Contains(work, u.AgencyID) {
+		// Like the reference, the own agency's records are read "in the
+		// user's own country": a user without one reads none of them.
+		if u.Country != "" && !slices.Contains(work, u.AgencyID) {
 			out = append(out, Branch{"(i.agency_id = " + c.arg(u.AgencyID) + " AND i.status = 'validated')", full})
 		}
 		if u.ViewScope == vrs.ViewCountry && u.Country != "" {
