@@ -140,5 +140,24 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /incidents/{id}", s.incidentUpdate)
 	m.HandleFunc("GET /incidents/form/row", s.incidentFormRow)
 
+	// Sharing: the country page, agreements, sharing groups, reads from abroad.
+	m.HandleFunc("GET /sharing", s.sharingCountry)
+	m.HandleFunc("GET /sharing/agreements", s.sharingAgreements)
+	m.HandleFunc("GET /sharing/agreements/new", s.sharingAgreementNew)
+	m.HandleFunc("POST /sharing/agreements", s.sharingAgreementCreate)
+	m.HandleFunc("GET /sharing/agreements/{id}", s.sharingAgreement)
+	m.HandleFunc("POST /sharing/agreements/{id}/accept", s.sharingAgreementAccept)
+	m.HandleFunc("POST /sharing/agreements/{id}/decline", s.sharingAgreementDecline)
+	m.HandleFunc("GET /sharing/agreements/{id}/revoke", s.sharingAgreementRevokeForm)
+	m.HandleFunc("POST /sharing/agreements/{id}/revoke", s.sharingAgreementRevoke)
+	m.HandleFunc("GET /sharing/groups", s.sharingGroups)
+	m.HandleFunc("GET /sharing/groups/new", s.sharingGroupNew)
+	m.HandleFunc("POST /sharing/groups", s.sharingGroupCreate)
+	m.HandleFunc("GET /sharing/groups/{id}", s.sharingGroup)
+	m.HandleFunc("POST /sharing/groups/{id}", s.sharingGroupUpdate)
+	m.HandleFunc("GET /sharing/groups/{id}/delete", s.sharingGroupDeleteForm)
+	m.HandleFunc("POST /sharing/groups/{id}/delete", s.sharingGroupDelete)
+	m.HandleFunc("GET /sharing/views", s.sharingViews)
+
 	m.HandleFunc("/", s.notFound)
 }
