@@ -25,13 +25,13 @@ type sharingOverview struct {
 	// Contributes is "yes", "no" or "" when the store cannot tell.
 	Contributes string
 	// Summary says in plain words who sees what.
-	Summary    []string
-	Caveats    []string
+	Summary        []string
+	Caveats        []string
 	AgreementTable agreementTable
 	ProposedTable  agreementTable
-	MemberOf   []groupRow
-	Owned      []groupRow
-	Agencies   []agencyDefaults
+	MemberOf       []groupRow
+	Owned          []groupRow
+	Agencies       []agencyDefaults
 }
 
 // sharingCountry is the country page: what we share, with whom, at which
