@@ -95,6 +95,21 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.handle(mux, "POST", Prefix+"/incidents/{id}/validate", a.incidentTransition(vrs.StatusValidated))
 	a.handle(mux, "GET", Prefix+"/incidents/{id}/history", a.incidentHistory)
 
+	a.handle(mux, "GET", Prefix+"/agreements", a.agreementList)
+	a.handle(mux, "POST", Prefix+"/agreements", a.agreementPropose)
+	a.handle(mux, "GET", Prefix+"/agreements/{id}", a.agreementGet)
+	a.handle(mux, "POST", Prefix+"/agreements/{id}/accept", a.agreementDecide(stepAccept))
+	a.handle(mux, "POST", Prefix+"/agreements/{id}/decline", a.agreementDecide(stepDecline))
+	a.handle(mux, "POST", Prefix+"/agreements/{id}/revoke", a.agreementDecide(stepRevoke))
+
+	a.handle(mux, "GET", Prefix+"/sharing-groups", a.sharingGroupList)
+	a.handle(mux, "POST", Prefix+"/sharing-groups", a.sharingGroupCreate)
+	a.handle(mux, "GET", Prefix+"/sharing-groups/{id}", a.sharingGroupGet)
+	a.handle(mux, "PUT", Prefix+"/sharing-groups/{id}", a.sharingGroupUpdate)
+	a.handle(mux, "DELETE", Prefix+"/sharing-groups/{id}", a.sharingGroupDelete)
+
+	a.handle(mux, "GET", Prefix+"/record-views", a.recordViews)
+
 	a.handle(mux, "GET", Prefix+"/validation-rules", a.ruleList)
 	a.handle(mux, "POST", Prefix+"/validation-rules", a.ruleCreate)
 	a.handle(mux, "GET", Prefix+"/validation-rules/{id}", a.ruleGet)

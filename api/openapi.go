@@ -470,5 +470,6 @@ func OpenAPI() obj {
 	}
 	addIncidentAPI(doc)
 	addRulesAPI(doc)
+	addSharingAPI(doc)
 	return doc
 }

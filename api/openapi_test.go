@@ -171,6 +171,8 @@ func TestOpenAPISchemasMatchTypes(t *testing.T) {
 		"User": vrs.User{}, "Agency": vrs.Agency{}, "Unit": vrs.Unit{}, "Country": vrs.Country{}, "AuditEntry": vrs.AuditEntry{},
 		"AgencyCreate": agencyCreateRequest{}, "AgencyUpdate": vrs.AgencyUpdate{}, "UnitCreate": unitCreateRequest{},
 		"UserCreate": userCreateRequest{}, "UserUpdate": vrs.UserUpdate{},
+		"SharingAgreement": vrs.SharingAgreement{}, "AgreementProposal": agreementRequest{}, "AgreementReason": reasonRequest{},
+		"SharingGroup": vrs.SharingGroup{}, "SharingGroupInput": sharingGroupRequest{}, "RecordView": vrs.RecordView{},
 	} {
 		t.Run(name, func(t *testing.T) {
 			s, ok := schemas[name].(map[string]any)
