@@ -37,9 +37,9 @@ func (db *DB) CreateAgency(ctx context.Context, a *vrs.Agency) error {
 	}
 	return db.write(ctx, func(t *tx) error {
 		a.CreatedAt, a.UpdatedAt = t.now, t.now
-		err := t.queryRow(`INSERT INTO agencies (country, name, kind, disabled, created_at, updated_at)
-			VALUES ($1, $2, $3, $4, $5, $5) RETURNING id`,
-			a.Country, a.Name, string(a.Kind), a.Disabled, micros(t.now)).Scan(&a.ID)
+		err := t.queryRow(`INSERT INTO agencies (country, name, kind, disabled, created_at, updated_at, default_distribution, default_tlp)
+			VALUES ($1, $2, $3, $4, $5, $5, $6, $7) RETURNING id`,
+			a.Country, a.Name, string(a.Kind), a.Disabled, micros(t.now), string(a.DefaultDistribution), string(a.DefaultTLP)).Scan(&a.ID)
 		if isUniqueViolation(err) {
 			return &vrs.Error{Code: vrs.ECONFLICT, Message: "error.agency_exists", Fields: map[string]string{"name": "field.agency_exists"}}
 		}
@@ -47,18 +47,20 @@ func (db *DB) CreateAgency(ctx context.Context, a *vrs.Agency) error {
 			return err
 		}
 		return t.audit(&vrs.AuditEntry{Action: vrs.ActAgencyCreate, ObjectType: "agency", ObjectID: strconv.FormatInt(a.ID, 10),
-			Country: a.Country, Detail: detail(map[string]string{"kind": string(a.Kind)})})
+			Country: a.Country, Detail: detail(map[string]string{"kind": string(a.Kind),
+				"default_distribution": string(a.DefaultDistribution), "default_tlp": string(a.DefaultTLP)})})
 	})
 }
 
-const agencyColumns = `id, country, name, kind, disabled, created_at, updated_at`
+const agencyColumns = `id, country, name, kind, disabled, created_at, updated_at, default_distribution, default_tlp`
 
 func scanAgency(sc interface{ Scan(...any) error }) (*vrs.Agency, error) {
 	a := &vrs.Agency{}
-	var kind string
+	var kind, dist, tlp string
 	var created, updated int64
-	err := sc.Scan(&a.ID, &a.Country, &a.Name, &kind, &a.Disabled, &created, &updated)
+	err := sc.Scan(&a.ID, &a.Country, &a.Name, &kind, &a.Disabled, &created, &updated, &dist, &tlp)
 	a.Kind, a.CreatedAt, a.UpdatedAt = vrs.AgencyKind(kind), fromMicros(created), fromMicros(updated)
+	a.DefaultDistribution, a.DefaultTLP = vrs.Distribution(dist), vrs.TLP(tlp)
 	return a, err
 }
 
@@ -158,6 +160,19 @@ func (db *DB) UpdateAgency(ctx context.Context, id int64, upd vrs.AgencyUpdate) 
 	if upd.Disabled != nil && *upd.Disabled != a.Disabled {
 		a.Disabled, changed = *upd.Disabled, append(changed, "disabled")
 	}
+	// An empty default is the installation's, as when the agency was created.
+	if upd.DefaultDistribution != nil && *upd.DefaultDistribution == "" {
+		upd.DefaultDistribution = new(vrs.DefaultDistribution)
+	}
+	if upd.DefaultTLP != nil && *upd.DefaultTLP == "" {
+		upd.DefaultTLP = new(vrs.DefaultTLP)
+	}
+	if upd.DefaultDistribution != nil && *upd.DefaultDistribution != a.DefaultDistribution {
+		a.DefaultDistribution, changed = *upd.DefaultDistribution, append(changed, "default_distribution")
+	}
+	if upd.DefaultTLP != nil && *upd.DefaultTLP != a.DefaultTLP {
+		a.DefaultTLP, changed = *upd.DefaultTLP, append(changed, "default_tlp")
+	}
 	a.Normalize()
 	if err := a.Validate(); err != nil {
 		return nil, err
@@ -167,8 +182,9 @@ func (db *DB) UpdateAgency(ctx context.Context, id int64, upd vrs.AgencyUpdate) 
 	}
 	err = db.write(ctx, func(t *tx) error {
 		a.UpdatedAt = t.now
-		_, err := t.exec(`UPDATE agencies SET name = $1, kind = $2, disabled = $3, updated_at = $4 WHERE id = $5`,
-			a.Name, string(a.Kind), a.Disabled, micros(t.now), a.ID)
+		_, err := t.exec(`UPDATE agencies SET name = $1, kind = $2, disabled = $3, updated_at = $4,
+				default_distribution = $6, default_tlp = $7 WHERE id = $5`,
+			a.Name, string(a.Kind), a.Disabled, micros(t.now), a.ID, string(a.DefaultDistribution), string(a.DefaultTLP))
 		if isUniqueViolation(err) {
 			return &vrs.Error{Code: vrs.ECONFLICT, Message: "error.agency_exists", Fields: map[string]string{"name": "field.agency_exists"}}
 		}

@@ -48,6 +48,11 @@ func Run(t *testing.T, dialect string) {
 		{"SharingProperty", testSharingProperty},
 		{"SecretsSealed", testSecretsSealed},
 		{"SecretsLegacy", testSecretsLegacy},
+		{"SharingPropose", testSharingPropose},
+		{"SharingDecide", testSharingDecide},
+		{"SharingCutOff", testSharingCutOff},
+		{"SharingGroups", testSharingGroups},
+		{"SharingAgencyDefaults", testSharingAgencyDefaults},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, Open(t, dialect)) })
