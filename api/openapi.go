@@ -195,8 +195,10 @@ func schemas() obj {
 			"kind":     obj{"type": []string{"string", "null"}, "enum": nullable(kind), "description": "New kind."},
 			"disabled": obj{"type": []string{"boolean", "null"}, "description": "Disable or enable."},
 
-			"default_distribution": obj{"type": []string{"string", "null"}, "enum": nullable(defaultDist), "description": "New default distribution of the agency's new records."},
-			"default_tlp":          obj{"type": []string{"string", "null"}, "enum": nullable(defaultTLP), "description": "New default TLP label of the agency's new records."},
+			"default_distribution": obj{"type": []string{"string", "null"}, "enum": append(nullable(defaultDist), ""),
+				"description": "New default distribution of the agency's new records; empty: the installation's (" + string(vrs.DefaultDistribution) + ")."},
+			"default_tlp": obj{"type": []string{"string", "null"}, "enum": append(nullable(defaultTLP), ""),
+				"description": "New default TLP label of the agency's new records; empty: the installation's (" + string(vrs.DefaultTLP) + ")."},
 		}),
 		"UnitCreate": object("A new unit.", obj{
 			"name": str("Name, 1–200 characters, unique within the agency."),
