@@ -28,8 +28,10 @@ type agreementViewData struct {
 	Withdraw  bool // revoking a proposal withdraws it
 	// Waiting names the country whose answer a proposal awaits.
 	Waiting string
-	Reason  string
-	Errs    map[string]string
+	// DecideIntro says what accepting starts.
+	DecideIntro string
+	Reason      string
+	Errs        map[string]string
 }
 
 // agreementSubmit is a refused decision to show again on the page.
@@ -76,6 +78,13 @@ func (s *Server) renderAgreement(w http.ResponseWriter, r *http.Request, sub *ag
 	d.CanDecide = a.Status == vrs.AgreementProposed && access.DecideAgreement(u, a) == nil && !u.System
 	d.CanRevoke = (a.Status == vrs.AgreementProposed || a.Live(s.today())) && access.RevokeAgreement(u, a) == nil && !u.System
 	d.Withdraw = a.Status == vrs.AgreementProposed
+	// The country a proposal is addressed to declines it rather than
+	// withdrawing it.
+	d.CanRevoke = d.CanRevoke && !(d.Withdraw && d.CanDecide)
+	if d.CanDecide {
+		d.DecideIntro = s.tr(r, "sharing.ui.decide.intro", d.Row.Other, a.Starts, d.Row.TypesInSentence, d.Row.Period,
+			s.tr(r, "sharing.ui.summary.as."+a.Granularity.String()))
+	}
 	if a.Status == vrs.AgreementProposed && !d.CanDecide {
 		d.Waiting = countryName(a.Partner, names)
 	}

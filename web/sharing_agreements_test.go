@@ -240,12 +240,15 @@ func testSharingAgreementPages(t *testing.T, dialect string) {
 		f.Set("granularity", "aggregate")
 		resp, _ := vn.Post(t, "/sharing/agreements", f)
 		declined := proposedID(t, resp)
-		th.Get(t, agreementPath(declined, ""))
+		resp, body := th.Get(t, agreementPath(declined, ""))
+		// The addressed country declines; withdrawing is the proposer's.
+		wantPage(t, resp, body, 200, []string{"Accepting starts mutual sharing with Viet Nam on 2025-01-01: each country sees the other&#39;s validated records of migrant smuggling whatever their detection date, only as counts in statistics."},
+			agreementPath(declined, "/revoke"))
 		resp, _ = th.Post(t, agreementPath(declined, "/decline"), url.Values{"reason": {"Not before the new law."}})
 		if resp.StatusCode != 303 || find(declined).Status != vrs.AgreementDeclined {
 			t.Fatalf("decline: %d, %s", resp.StatusCode, find(declined).Status)
 		}
-		_, body := vn.Get(t, agreementPath(declined, ""))
+		_, body = vn.Get(t, agreementPath(declined, ""))
 		wantPage(t, resp, body, 303, []string{"Declined by Thailand", "Not before the new law.", "Aggregate only", "whatever their detection date"})
 
 		resp, _ = vn.Post(t, "/sharing/agreements", f)

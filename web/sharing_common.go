@@ -60,9 +60,11 @@ type agreementRow struct {
 	PartnerName      string
 	Types            string
 	TypeLabels       []string
-	Gran, GranHint   string
-	Period           string
-	Status           string
+	// TypesInSentence are the types as a sentence names them.
+	TypesInSentence string
+	Gran, GranHint  string
+	Period          string
+	Status          string
 	// Badge is the badge's class: on, off or empty.
 	Badge string
 	// Incoming marks a proposal addressed to the reader's country.
@@ -84,6 +86,11 @@ func (s *Server) agreementRow(r *http.Request, a *vrs.SharingAgreement, country 
 		row.TypeLabels = append(row.TypeLabels, typeLabel(t))
 	}
 	row.Types = strings.Join(row.TypeLabels, ", ")
+	lower := make([]string, len(row.TypeLabels))
+	for i, l := range row.TypeLabels {
+		lower[i] = lowerFirst(l)
+	}
+	row.TypesInSentence = strings.Join(lower, ", ")
 	row.Gran = s.tr(r, "sharing.ui.gran."+a.Granularity.String())
 	row.GranHint = s.tr(r, "sharing.ui.gran."+a.Granularity.String()+".hint")
 	row.Period = s.dataPeriod(r, a.DataFrom, a.DataTo)

@@ -125,11 +125,7 @@ func (s *Server) sharingCountry(w http.ResponseWriter, r *http.Request) {
 // sharingSentences says what an agreement in force lets each side see:
 // it is mutual, so one sentence per direction.
 func (s *Server) sharingSentences(r *http.Request, row agreementRow) []string {
-	types := make([]string, len(row.TypeLabels))
-	for i, l := range row.TypeLabels {
-		types[i] = lowerFirst(l)
-	}
-	what := strings.Join(types, ", ")
+	what := row.TypesInSentence
 	as := s.tr(r, "sharing.ui.summary.as."+row.Granularity.String())
 	return []string{
 		s.tr(r, "sharing.ui.summary.they_see", row.Other, what, row.Period, as),

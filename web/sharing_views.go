@@ -22,6 +22,8 @@ type viewRow struct {
 	Purpose     string
 	// Stated is the purpose's own words after the chosen purpose, if any.
 	Stated string
+	// History marks a read of the record's history.
+	History bool
 }
 
 type viewsData struct {
@@ -57,7 +59,8 @@ func (s *Server) sharingViews(w http.ResponseWriter, r *http.Request) {
 	}
 	d := &viewsData{CountryName: countryName(u.Country, names), Limit: recordViewsShown}
 	for _, v := range list {
-		row := viewRow{At: v.At, IncidentID: v.IncidentID, Viewer: v.ViewerName, Country: v.Country, CountryName: countryName(v.Country, names), Agency: v.Agency}
+		row := viewRow{At: v.At, IncidentID: v.IncidentID, Viewer: v.ViewerName, Country: v.Country, CountryName: countryName(v.Country, names), Agency: v.Agency,
+			History: v.Action == vrs.ActIncidentHistory}
 		var detail struct {
 			Granularity string `json:"granularity"`
 			Purpose     string `json:"purpose"`
