@@ -198,7 +198,12 @@ func testSharingAgreementPages(t *testing.T, dialect string) {
 		wantPage(t, resp, body, 409, []string{`role="alert"`, "only a proposal can be accepted or declined"})
 	})
 	t.Run("CountryPage", func(t *testing.T) {
+		community, red := vrs.DistCommunity, vrs.TLPRed
+		if _, err := app.DB.UpdateAgency(ctx, app.World.Agencies["th-immigration"].ID, vrs.AgencyUpdate{DefaultDistribution: &community, DefaultTLP: &red}); err != nil {
+			t.Fatal(err)
+		}
 		resp, body := th.Get(t, "/sharing")
+		wantPage(t, resp, body, 200, []string{"<td>Immigration Bureau</td>\n      <td>The whole reporting community</td>\n      <td><code>TLP:RED</code></td>"})
 		wantPage(t, resp, body, 200, []string{
 			"Viet Nam sees your validated records of trafficking in persons detected since 2024-01-01, as pseudonymised records.",
 			"You see Viet Nam&#39;s validated records of trafficking in persons detected since 2024-01-01, as pseudonymised records.",
@@ -244,6 +249,13 @@ func testSharingAgreementPages(t *testing.T, dialect string) {
 		// The addressed country declines; withdrawing is the proposer's.
 		wantPage(t, resp, body, 200, []string{"Accepting starts mutual sharing with Viet Nam on 2025-01-01: each country sees the other&#39;s validated records of migrant smuggling whatever their detection date, only as counts in statistics."},
 			agreementPath(declined, "/revoke"))
+		resp, body = vn.Post(t, agreementPath(declined, "/decline"), url.Values{"reason": {"Changed our mind."}})
+		wantPage(t, resp, body, 403, []string{"This proposal is addressed to TH"})
+		resp, body = th.Post(t, agreementPath(declined, "/decline"), url.Values{"reason": {strings.Repeat("x", 2001)}})
+		wantPage(t, resp, body, 400, []string{`id="reason-error">`, `aria-invalid="true"`})
+		if a := find(declined); a.Status != vrs.AgreementProposed {
+			t.Fatalf("status %s after refused declines", a.Status)
+		}
 		resp, _ = th.Post(t, agreementPath(declined, "/decline"), url.Values{"reason": {"Not before the new law."}})
 		if resp.StatusCode != 303 || find(declined).Status != vrs.AgreementDeclined {
 			t.Fatalf("decline: %d, %s", resp.StatusCode, find(declined).Status)
