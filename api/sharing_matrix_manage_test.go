@@ -4,11 +4,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/http/httptest"
 	"slices"
 	"strings"
 	"testing"
 
 	"vrs"
+	"vrs/api"
 	"vrs/storetest"
 )
 
@@ -181,13 +183,38 @@ func (w *sharingWorld) checkOthers(t *testing.T, caller string, v view) {
 		req := request{method: "GET", path: c.path}
 		wantStatus(t, caller, req, w.call(t, caller, v, req, false), refused(v, false, c.want))
 	}
+	// Records are created with partners and groups; agencies keep their
+	// defaults (the same value again changes nothing).
+	reporter := v.u != nil && v.u.HasRole(vrs.RoleReporter)
+	inc := interception(0, "NEW "+caller)
+	inc.Distribution, inc.ShareGroups = vrs.DistPartners, []int64{w.group.ID}
+	want := http.StatusForbidden
+	if reporter {
+		want = http.StatusCreated
+	}
+	req := request{method: "POST", path: "/api/v1/incidents", body: toJSON(t, inc)}
+	wantStatus(t, caller, req, w.call(t, caller, v, req, false), refused(v, false, want))
+	inc.Reference, inc.ShareGroups = "BAD "+caller, []int64{987654321}
+	if reporter {
+		want = http.StatusBadRequest
+	}
+	req = request{method: "POST", path: "/api/v1/incidents", body: toJSON(t, inc)}
+	wantStatus(t, caller, req, w.call(t, caller, v, req, false), refused(v, false, want))
+	want = http.StatusForbidden
+	if v.u != nil && (v.u.HasRole(vrs.RoleAdmin) || v.u.HasRole(vrs.RoleFocalPoint) && v.u.Country == "TH") {
+		want = http.StatusOK
+	}
+	req = request{method: "PATCH", path: fmt.Sprintf("/api/v1/agencies/%d", w.e.app.World.Agencies["th-police"].ID),
+		body: `{"default_distribution":"country","default_tlp":"AMBER"}`}
+	wantStatus(t, caller, req, w.call(t, caller, v, req, false), refused(v, false, want))
+
 	// Another country's record views: administrators only.
 	for _, country := range []string{"TH", "VN", "LA"} {
 		want := http.StatusForbidden
 		if v.u != nil && (v.u.HasRole(vrs.RoleAdmin) || v.u.HasRole(vrs.RoleFocalPoint) && v.u.Country == country) {
 			want = http.StatusOK
 		}
-		req := request{method: "GET", path: "/api/v1/record-views?country=" + country}
+		req = request{method: "GET", path: "/api/v1/record-views?country=" + country}
 		wantStatus(t, caller, req, w.call(t, caller, v, req, false), refused(v, false, want))
 	}
 }
@@ -222,5 +249,45 @@ func (w *sharingWorld) checkRecordViews(t *testing.T) {
 	if !full || !pseudo {
 		t.Errorf("the Vietnamese analyst's reads of %d, in full with a purpose (%v) and pseudonymised without (%v), are not both listed: %s",
 			community, full, pseudo, resp.body)
+	}
+}
+
+// elsewhere are the routes the sharing matrix leaves to others: they hold
+// no records and TestMatrix calls each as every role.
+var elsewhere = map[string]string{
+	"GET /api/v1/countries/{code}":         "TestMatrix",
+	"POST /api/v1/agencies":                "TestMatrix, TestAgencySharingDefaults",
+	"POST /api/v1/agencies/{id}/units":     "TestMatrix",
+	"POST /api/v1/users":                   "TestMatrix",
+	"GET /api/v1/users/{id}":               "TestMatrix",
+	"PATCH /api/v1/users/{id}":             "TestMatrix",
+	"POST /api/v1/validation-rules":        "TestRuleAccess",
+	"GET /api/v1/validation-rules/{id}":    "TestRuleAccess",
+	"PUT /api/v1/validation-rules/{id}":    "TestRuleAccess",
+	"DELETE /api/v1/validation-rules/{id}": "TestRuleAccess",
+	"GET /api/v1/openapi.json":             "TestMatrix (public)",
+}
+
+// checkCoverage holds the matrix to every registered route: each was
+// called, or is named in elsewhere.
+func (w *sharingWorld) checkCoverage(t *testing.T) {
+	mux := http.NewServeMux()
+	a := api.New(api.Config{})
+	a.Register(mux)
+	called := map[string]bool{}
+	for hit := range w.hit {
+		method, path, _ := strings.Cut(hit, " ")
+		if _, pattern := mux.Handler(httptest.NewRequest(method, path, nil)); pattern != "" {
+			called[pattern] = true
+		}
+	}
+	for _, r := range a.Routes() {
+		key := r.Method + " " + r.Pattern
+		if !called[key] && elsewhere[key] == "" {
+			t.Errorf("the sharing matrix never calls %s", key)
+		}
+		if called[key] && elsewhere[key] != "" {
+			t.Errorf("%s is called here: drop it from elsewhere", key)
+		}
 	}
 }

@@ -42,6 +42,7 @@ func TestSharingMatrix(t *testing.T) {
 				})
 			}
 			t.Run("RecordViews", func(t *testing.T) { w.checkRecordViews(t) })
+			t.Run("Coverage", func(t *testing.T) { w.checkCoverage(t) })
 		})
 	}
 }
@@ -88,6 +89,7 @@ func (w *sharingWorld) call(t *testing.T, caller string, v view, req request, pu
 		}
 		req.header["VRS-Purpose"] = "investigation: matrix " + caller
 	}
+	w.hit[req.method+" "+req.path] = true
 	resp := w.e.do(t, req)
 	if resp.status >= 400 {
 		errorBody(t, resp)
@@ -363,6 +365,7 @@ func (w *sharingWorld) checkRecordWrites(t *testing.T, caller string, v view) {
 		for _, req := range []request{
 			{method: "PUT", path: base, body: toJSON(t, body)},
 			{method: "POST", path: base + "/submit"},
+			{method: "POST", path: base + "/withdraw"},
 			{method: "POST", path: base + "/validate"},
 			{method: "POST", path: base + "/return", body: `{"note":"Check it."}`},
 			{method: "DELETE", path: base, body: `{"reason":"Matrix"}`},

@@ -26,6 +26,8 @@ type sharingWorld struct {
 	// pseudonymised), la-vn (proposed), th-la (revoked).
 	agreements map[string]*vrs.SharingAgreement
 	group      *vrs.SharingGroup
+	// hit holds every "METHOD path" the matrix called, for checkCoverage.
+	hit map[string]bool
 }
 
 // sharingUsers are the users added to the fixed world: the roles Viet Nam
@@ -134,7 +136,7 @@ func newSharingWorld(t *testing.T, dialect string) *sharingWorld {
 	t.Helper()
 	e := newEnv(t, dialect)
 	app, sys := e.app, storetest.System()
-	w := &sharingWorld{e: e, users: map[string]*vrs.User{}, records: map[string]*sharedRecord{}, agreements: map[string]*vrs.SharingAgreement{}}
+	w := &sharingWorld{e: e, users: map[string]*vrs.User{}, records: map[string]*sharedRecord{}, agreements: map[string]*vrs.SharingAgreement{}, hit: map[string]bool{}}
 	for _, c := range []string{"TH", "VN", "LA"} {
 		if err := app.DB.SetCountryMember(sys, c, true); err != nil {
 			t.Fatal(err)
