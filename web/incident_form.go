@@ -34,6 +34,7 @@ type incidentFormData struct {
 	More        []fieldView
 	MoreOpen    bool
 	Sections    []sectionView
+	Sharing     *sharingFormView
 	Summary     []summaryItem
 	Error       string
 	Conflict    bool
@@ -274,6 +275,10 @@ func (s *Server) renderIncidentForm(w http.ResponseWriter, r *http.Request, u *v
 	d.MoreOpen = d.MoreOpen || inc2.Source != "" || inc2.PersonsInvolved != nil || inc2.Proceedings != "" ||
 		len(inc2.OffenceCodes) > 0 || inc2.Narrative != ""
 	d.Sections = b.sections()
+	if d.Sharing, err = b.sharing(); err != nil {
+		s.error(w, r, err)
+		return
+	}
 	d.Summary = b.summary()
 	p.Data = d
 	s.render(w, r, status, "incident_form", p)

@@ -281,6 +281,32 @@ func parseIncidentForm(form url.Values) *incidentForm {
 				continue
 			}
 			inc.PersonsInvolved = &n
+		case "distribution":
+			inc.Distribution = vrs.Distribution(v)
+		case "tlp":
+			inc.TLP = vrs.TLP(v)
+		case "narrative_shareable":
+			inc.NarrativeShareable = v != ""
+		case "share_countries":
+			// As the domain's Normalize has them (upper case, first
+			// occurrence kept), so that its errors' indexes name the
+			// same countries as the page's.
+			for _, c := range nonEmpty(vals) {
+				if c = strings.ToUpper(c); !slices.Contains(inc.ShareCountries, c) {
+					inc.ShareCountries = append(inc.ShareCountries, c)
+				}
+			}
+		case "share_groups":
+			for _, g := range nonEmpty(vals) {
+				n, ok := whole(g)
+				if !ok || n == 0 {
+					bad(name, "field.group_unknown")
+					continue
+				}
+				inc.ShareGroups = append(inc.ShareGroups, int64(n))
+			}
+			slices.Sort(inc.ShareGroups)
+			inc.ShareGroups = slices.Compact(inc.ShareGroups)
 		}
 	}
 	// The row removed by a remove button, by its posted index.
@@ -360,6 +386,7 @@ var topFields = map[string]bool{
 	"place.country": false, "place.admin_area": false, "place.name": false, "place.kind": false,
 	"place.lat": false, "place.lon": false, "narrative": false, "source": false, "offence_codes": true,
 	"proceedings": false, "persons_involved": false,
+	"distribution": false, "tlp": false, "share_countries": true, "share_groups": true, "narrative_shareable": false,
 }
 
 func rowOf(rows map[string]map[int]*formRow, section string, i int) *formRow {

@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -9,6 +10,19 @@ import (
 )
 
 func TestParseIncidentForm(t *testing.T) {
+	t.Run("Sharing", func(t *testing.T) {
+		f := parseIncidentForm(url.Values{"distribution": {"partners"}, "tlp": {"AMBER+STRICT"}, "narrative_shareable": {"1"},
+			"share_countries": {"vn", " MY", "VN", ""}, "share_groups": {"7", "3", "07"}})
+		inc := f.Inc
+		if len(f.Errs) > 0 || inc.Distribution != vrs.DistPartners || inc.TLP != vrs.TLPAmberStrict || !inc.NarrativeShareable ||
+			strings.Join(inc.ShareCountries, ",") != "VN,MY" || !slices.Equal(inc.ShareGroups, []int64{3, 7}) {
+			t.Errorf("%v %s %s %v %v %v", f.Errs, inc.Distribution, inc.TLP, inc.ShareCountries, inc.ShareGroups, inc.NarrativeShareable)
+		}
+		f = parseIncidentForm(url.Values{"distribution": {"country", "agency"}, "share_groups": {"x"}})
+		if f.Errs["distribution"] != errRepeated || f.Errs["share_groups"] != "field.group_unknown" || f.Inc.Distribution != "" {
+			t.Errorf("%v", f.Errs)
+		}
+	})
 	t.Run("GapsAreCompacted", func(t *testing.T) {
 		f := parseIncidentForm(url.Values{
 			"persons[0].role": {"migrant"}, "persons[4].role": {"victim"}, "persons[4].age": {"x"},
@@ -75,6 +89,8 @@ func FuzzParseIncidentForm(f *testing.F) {
 	f.Add("persons[9].identifiers[2].value=x&op=remove:persons[9].identifiers:2&transactions[0].amount=1,000.5")
 	f.Add("persons[0].nationalities=MM&persons[0].nationalities=TH&counts[1].count=-1&place.lat=91&op=add:persons[0].identifiers")
 	f.Add("persons[01].role=a&persons[1].role=b&%ff=1&op=remove:legs:999999")
+	f.Add("distribution=partners&share_countries=vn&share_countries=VN&share_countries=%20my&share_groups=3&share_groups=03&share_groups=x&tlp=amber%2Bstrict&narrative_shareable=1")
+	f.Add("distribution=community&distribution=agency&share_groups=0&share_groups=99999999999&tlp=")
 	f.Fuzz(func(t *testing.T, q string) {
 		vals, err := url.ParseQuery(q)
 		if err != nil {
@@ -89,6 +105,15 @@ func FuzzParseIncidentForm(f *testing.F) {
 			if len(p.Identifiers) > vrs.MaxListValues+1 {
 				t.Fatalf("%d identifiers", len(p.Identifiers))
 			}
+		}
+		for i, c := range inc.ShareCountries {
+			if c == "" || c != strings.ToUpper(c) || slices.Contains(inc.ShareCountries[:i], c) {
+				t.Fatalf("share countries %q", inc.ShareCountries)
+			}
+		}
+		if !slices.IsSorted(inc.ShareGroups) || len(slices.Compact(slices.Clone(inc.ShareGroups))) != len(inc.ShareGroups) ||
+			len(inc.ShareGroups) > 0 && inc.ShareGroups[0] <= 0 {
+			t.Fatalf("share groups %v", inc.ShareGroups)
 		}
 		for path := range form.Raw {
 			if form.Errs[path] == "" {
