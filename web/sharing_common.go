@@ -41,12 +41,6 @@ type contributionStore interface {
 	CountryContributes(ctx context.Context, country string) (bool, error)
 }
 
-// isFocal reports whether u may act for their country's sharing: the
-// pages offer actions to focal points only (the store decides).
-func isFocal(u *vrs.User) bool {
-	return u != nil && u.HasRole(vrs.RoleFocalPoint) && u.Country != ""
-}
-
 func (s *Server) today() string {
 	return s.cfg.Now().UTC().Format(time.DateOnly)
 }

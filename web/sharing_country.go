@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"vrs"
+	"vrs/access"
 )
 
 type agencyDefaults struct {
@@ -48,7 +49,7 @@ func (s *Server) sharingCountry(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	d := &sharingOverview{Country: u.Country, CountryName: countryName(u.Country, names), IsFocal: isFocal(u)}
+	d := &sharingOverview{Country: u.Country, CountryName: countryName(u.Country, names), IsFocal: access.ManageSharing(u, u.Country) == nil}
 	settings, err := s.store.Settings(ctx)
 	if err != nil {
 		s.error(w, r, err)
