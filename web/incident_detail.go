@@ -9,10 +9,12 @@ import (
 	"vrs/access"
 )
 
-// fact is one labelled value of a record; Personal marks personal data.
+// fact is one labelled value of a record; Personal marks personal data,
+// Pseudonym a personal value replaced by its pseudonym.
 type fact struct {
 	Label, Value string
 	Personal     bool
+	Pseudonym    bool
 }
 
 // table is a section shown as a table: a header row and rows of cells.
@@ -85,6 +87,7 @@ type incidentDetailData struct {
 	Fail        *transitionFailure
 	Created     string
 	Updated     string
+	Sharing     *recordSharing
 }
 
 // incidentDetail shows one incident whole, with the actions the user may take.
@@ -95,6 +98,12 @@ func (s *Server) incidentDetail(w http.ResponseWriter, r *http.Request) {
 // renderIncident draws the detail page; fail, when set, shows why an
 // action was refused.
 func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, fail *transitionFailure) {
+	s.renderIncidentPage(w, r, fail, nil)
+}
+
+// renderIncidentPage draws the detail page, with the purpose form's state
+// when one was posted (see incidentOpen).
+func (s *Server) renderIncidentPage(w http.ResponseWriter, r *http.Request, fail *transitionFailure, pf *purposeForm) {
 	u, err := requireUser(r)
 	if err != nil {
 		s.error(w, r, err)
@@ -116,6 +125,10 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, fail *tr
 		return
 	}
 	d := s.incidentView(r, inc)
+	if d.Sharing, err = s.recordSharing(r, u, inc, pf, "/incidents/"+strconv.FormatInt(inc.ID, 10)+"/open", true); err != nil {
+		s.error(w, r, err)
+		return
+	}
 	d.Actions = incidentActionsFor(u, inc)
 	if d.Actions.ReviewBlocked != "" {
 		d.Actions.ReviewBlocked = s.tr(r, d.Actions.ReviewBlocked)
@@ -131,6 +144,9 @@ func (s *Server) renderIncident(w http.ResponseWriter, r *http.Request, fail *tr
 		if fail.Conflict != "" {
 			status = http.StatusConflict
 		}
+	}
+	if pf != nil && len(pf.Errs) > 0 {
+		status = http.StatusBadRequest
 	}
 	s.render(w, r, status, "incident_detail", p)
 }
@@ -288,6 +304,9 @@ func (s *Server) incidentView(r *http.Request, inc *vrs.Incident) *incidentDetai
 		}
 		tb.Rows = append(tb.Rows, cells(t("incident.view.total"), "", "", "", "", strconv.Itoa(total)))
 		d.Tables = append(d.Tables, tb.prune())
+	}
+	if inc.Granularity == vrs.GranPseudonymised {
+		markPseudonyms(d)
 	}
 	d.Created = t("incident.view.created", inc.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"))
 	d.Updated = t("incident.view.updated", inc.UpdatedAt.UTC().Format("2006-01-02 15:04 UTC"), inc.UpdatedName)

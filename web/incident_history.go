@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 	"slices"
+	"strconv"
 
 	"vrs"
 )
@@ -27,12 +28,20 @@ type versionView struct {
 type incidentHistoryData struct {
 	Inc      *vrs.Incident
 	Versions []versionView
+	Sharing  *recordSharing
 }
 
 // incidentHistory shows every version of an incident, newest first, with
 // what changed against the version before it.
 func (s *Server) incidentHistory(w http.ResponseWriter, r *http.Request) {
-	if _, err := requireUser(r); err != nil {
+	s.renderHistory(w, r, nil)
+}
+
+// renderHistory draws the history, with the purpose form's state when one
+// was posted (see incidentHistoryOpen).
+func (s *Server) renderHistory(w http.ResponseWriter, r *http.Request, pf *purposeForm) {
+	u, err := requireUser(r)
+	if err != nil {
 		s.error(w, r, err)
 		return
 	}
@@ -71,10 +80,18 @@ func (s *Server) incidentHistory(w http.ResponseWriter, r *http.Request) {
 		d.Versions = append(d.Versions, vv)
 	}
 	slices.Reverse(d.Versions)
+	if d.Sharing, err = s.recordSharing(r, u, d.Inc, pf, "/incidents/"+strconv.FormatInt(d.Inc.ID, 10)+"/history/open", false); err != nil {
+		s.error(w, r, err)
+		return
+	}
 	p := s.newPage(r, "incident.history.title")
 	p.Title = s.tr(r, "incident.history.title", d.Inc.Reference)
 	p.Data = d
-	s.render(w, r, http.StatusOK, "incident_history", p)
+	status := http.StatusOK
+	if pf != nil && len(pf.Errs) > 0 {
+		status = http.StatusBadRequest
+	}
+	s.render(w, r, status, "incident_history", p)
 }
 
 // actionLabel names what made a version.

@@ -31,6 +31,9 @@ type incidentRow struct {
 	Updated      string
 	// Waiting says how long a submitted incident has waited for review.
 	Waiting string
+	// Pseudonymised: the reader opens it with pseudonyms (another
+	// country's record in full too, until a purpose is stated).
+	Pseudonymised bool
 }
 
 // listFilter is the list's query string as typed, to show it again.
@@ -402,6 +405,8 @@ func (s *Server) incidentRows(r *http.Request, items []*vrs.IncidentSummary) []i
 			row.PlaceLabel = it.PlaceName + ", " + row.CountryLabel
 		}
 		row.Waiting = s.since(r, now.Sub(it.UpdatedAt))
+		foreign := access.Foreign(stateOf(r).user, access.IncidentRef{AgencyID: it.AgencyID, Country: it.Country})
+		row.Pseudonymised = it.Granularity == vrs.GranPseudonymised || it.Granularity == vrs.GranFull && foreign
 		rows[i] = row
 	}
 	return rows

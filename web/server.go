@@ -125,6 +125,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /incidents/find", s.incidentFind)
 	m.HandleFunc("GET /incidents/{id}", s.incidentDetail)
 	m.HandleFunc("GET /incidents/{id}/history", s.incidentHistory)
+	m.HandleFunc("POST /incidents/{id}/open", s.incidentOpen)
+	m.HandleFunc("POST /incidents/{id}/history/open", s.incidentHistoryOpen)
 	m.HandleFunc("POST /incidents/{id}/submit", s.incidentSubmit)
 	m.HandleFunc("POST /incidents/{id}/withdraw", s.incidentWithdraw)
 	m.HandleFunc("POST /incidents/{id}/return", s.incidentReturn)
