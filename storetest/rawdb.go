@@ -4,10 +4,13 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
 
+	"vrs"
 	"vrs/store"
 )
 
@@ -59,11 +62,62 @@ func (r *rawDB) wipeSharing(s *script) {
 		"incident_versions", "incidents", "sharing_group_members", "sharing_groups", "sharing_agreements", "agencies"} {
 		s.add("DELETE FROM " + table)
 	}
-	s.add("DELETE FROM settings WHERE key = %s", "sharing.reciprocity")
+	s.add("DELETE FROM settings WHERE key = %s", vrs.SettingReciprocity)
 	if r.sqlite {
 		// A contentless FTS5 table empties by command, not by DELETE.
 		s.add("INSERT INTO incident_fts (incident_fts) VALUES ('delete-all')")
 	}
+}
+
+// writeWorld wipes the previous world and writes w: countries,
+// agencies, groups, agreements and the setting as raw SQL, records
+// through BulkCreateIncidents as the installation.
+func (r *rawDB) writeWorld(w *propertyWorld, db *store.DB) error {
+	var s script
+	r.wipeSharing(&s)
+	for _, c := range slices.Sorted(maps.Keys(w.members)) {
+		s.add("UPDATE countries SET member = %s WHERE alpha2 = %s", w.members[c], c)
+	}
+	for _, a := range w.agencies {
+		s.add("INSERT INTO agencies (id, country, name, kind, created_at, updated_at, default_distribution, default_tlp) VALUES (%s, %s, %s, %s, 0, 0, %s, %s)",
+			a.ID, a.Country, a.Name, string(a.Kind), string(a.DefaultDistribution), string(a.DefaultTLP))
+	}
+	for _, g := range w.groups {
+		s.add("INSERT INTO sharing_groups (id, name, releasability, owner, created_by, created_at, updated_at) VALUES (%s, %s, 'Test only.', %s, 0, 0, 0)",
+			g.ID, g.Name, g.Owner)
+		for _, c := range g.Countries {
+			s.add("INSERT INTO sharing_group_members (group_id, country) VALUES (%s, %s)", g.ID, c)
+		}
+		for _, id := range g.AgencyIDs {
+			s.add("INSERT INTO sharing_group_members (group_id, agency_id) VALUES (%s, %s)", g.ID, id)
+		}
+	}
+	for _, a := range w.agreements {
+		types := make([]string, len(a.Types))
+		for i, ty := range a.Types {
+			types[i] = string(ty)
+		}
+		s.add(`INSERT INTO sharing_agreements (id, proposer, partner, types, granularity, data_from, data_to, starts, ends, status, proposed_by, proposed_at)
+			VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 0, 0)`, a.ID, a.Proposer, a.Partner, strings.Join(types, ","), int(a.Granularity),
+			a.DataFrom, a.DataTo, a.Starts, a.Ends, string(a.Status))
+	}
+	if w.reciprocity != "" {
+		s.add("INSERT INTO settings (key, value, updated_at) VALUES (%s, %s, 0)", vrs.SettingReciprocity, w.reciprocity)
+	}
+	ctx := context.Background()
+	if err := r.run(ctx, &s); err != nil {
+		return err
+	}
+	if err := db.BulkCreateIncidents(System(), w.incs); err != nil {
+		return err
+	}
+	for i, inc := range w.incs {
+		w.refs[i].ID = inc.ID
+		if inc.Distribution != w.refs[i].Distribution {
+			return fmt.Errorf("record %d stored with distribution %s, want %s", inc.ID, inc.Distribution, w.refs[i].Distribution)
+		}
+	}
+	return nil
 }
 
 // countryCodes lists every country of the store's reference table.
