@@ -319,7 +319,8 @@ func incidentOperations() []struct {
 	entries := []entry{
 		{"GET", "/incidents", nil, operation{id: "listIncidents", tag: "incidents", summary: "List the incidents you may see", status: 200, result: "IncidentPage",
 			description: "One page, without personal data, newest change first unless sort says otherwise. Reporters and reviewers see every incident of the agencies they work for; " +
-				"users with a data role see validated incidents within their view scope. The Link header names the next page. " +
+				"users with a data role see validated incidents within their view scope, and other countries' validated incidents that a sharing agreement and the record's distribution let them see, " +
+				"each with the granularity at which it may be opened (full or pseudonymised; a record counted only in statistics is not listed). The Link header names the next page. " +
 				"To find incidents by a personal identifier use POST /incidents/search: identifier and identifier_kind in this query are refused (400), so that personal values stay out of addresses and logs.", query: listQuery}},
 		{"POST", "/incidents/search", nil, operation{id: "searchIncidents", tag: "incidents", summary: "Find the incidents that hold a personal identifier",
 			body: "IncidentSearch", status: 200, result: "IncidentPage",

@@ -2,8 +2,10 @@ package api
 
 import (
 	"net/http/httptest"
+	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"vrs"
 )
@@ -72,4 +74,28 @@ func TestIncidentETag(t *testing.T) {
 			}
 		})
 	}
+}
+
+// FuzzPurpose: any header value is refused as invalid input or becomes a
+// purpose of the list, optionally with words, within the bound.
+func FuzzPurpose(f *testing.F) {
+	for _, s := range []string{"investigation", "other: case 1", "referral:", ":", "", "analysis:\x00", "prosecution : a  b", strings.Repeat("é", 300)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, v string) {
+		r := httptest.NewRequest("GET", "/api/v1/incidents/1", nil)
+		r.Header.Set(PurposeHeader, v)
+		got, err := withPurpose(r)
+		if err != nil {
+			if e := vrs.AsError(err); e.Code != vrs.EINVALID || e.Fields[PurposeHeader] == "" {
+				t.Fatalf("refused with %v", err)
+			}
+			return
+		}
+		p := vrs.PurposeFromContext(got.Context())
+		name, _, _ := strings.Cut(p, ": ")
+		if !slices.Contains(vrs.Purposes, name) || !utf8.ValidString(p) || utf8.RuneCountInString(p) > maxPurpose+1 {
+			t.Fatalf("%q became %q", v, p)
+		}
+	})
 }
