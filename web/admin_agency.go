@@ -81,6 +81,47 @@ type agencyForm struct {
 	Country string
 	Name    string
 	Kind    vrs.AgencyKind
+	// The distribution and label of the agency's new records.
+	Dist vrs.Distribution
+	TLP  vrs.TLP
+}
+
+// agencyShareForm reads the defaults posted; ok reports whether the form
+// had them (a form without them leaves them alone).
+func agencyShareForm(r *http.Request, f *agencyForm) (ok bool) {
+	_, dist := r.PostForm["default_distribution"]
+	_, tlp := r.PostForm["default_tlp"]
+	f.Dist = vrs.Distribution(strings.TrimSpace(r.PostFormValue("default_distribution")))
+	f.TLP = vrs.TLP(strings.TrimSpace(r.PostFormValue("default_tlp")))
+	return dist || tlp
+}
+
+// agencyShareOptions offers the distributions an agency may default to
+// (not named partners: partners are named record by record) and the TLP
+// labels.
+func (s *Server) agencyShareOptions(r *http.Request, f agencyForm) (dists, tlps []option) {
+	for _, d := range vrs.Distributions {
+		if d != vrs.DistPartners {
+			dists = append(dists, option{Value: string(d), Label: s.distLabel(r, d), Selected: d == f.Dist})
+		}
+	}
+	if f.Dist != "" && (!f.Dist.Valid() || f.Dist == vrs.DistPartners) {
+		dists = append(dists, option{Value: string(f.Dist), Label: s.distLabel(r, f.Dist), Selected: true})
+	}
+	return dists, s.tlpOptions(r, f.TLP, "")
+}
+
+// agencyShareDefaults are an agency's defaults, the installation's where it has
+// none.
+func agencyShareDefaults(a *vrs.Agency) (vrs.Distribution, vrs.TLP) {
+	d, t := a.DefaultDistribution, a.DefaultTLP
+	if d == "" {
+		d = vrs.DefaultDistribution
+	}
+	if t == "" {
+		t = vrs.DefaultTLP
+	}
+	return d, t
 }
 
 type agencyNewData struct {
@@ -89,11 +130,13 @@ type agencyNewData struct {
 	CountryName string
 	Countries   []optGroup
 	Kinds       []option
+	Dists       []option
+	TLPs        []option
 	Errs        map[string]string
 }
 
 func (s *Server) agencyNew(w http.ResponseWriter, r *http.Request) {
-	s.renderAgencyNew(w, r, agencyForm{}, nil)
+	s.renderAgencyNew(w, r, agencyForm{Dist: vrs.DefaultDistribution, TLP: vrs.DefaultTLP}, nil)
 }
 
 func (s *Server) renderAgencyNew(w http.ResponseWriter, r *http.Request, f agencyForm, fail *formFailure) {
@@ -103,6 +146,7 @@ func (s *Server) renderAgencyNew(w http.ResponseWriter, r *http.Request, f agenc
 		return
 	}
 	d := &agencyNewData{Form: f, IsAdmin: isAdmin(u), Kinds: s.kindOptions(r, f.Kind)}
+	d.Dists, d.TLPs = s.agencyShareOptions(r, f)
 	if d.IsAdmin {
 		members, others, err := s.splitCountries(r)
 		if err != nil {
@@ -123,7 +167,7 @@ func (s *Server) renderAgencyNew(w http.ResponseWriter, r *http.Request, f agenc
 		}
 	}
 	p := s.newPage(r, "admin.agency_new.title")
-	d.Errs = fail.show(p, "country", "name", "kind")
+	d.Errs = fail.show(p, "country", "name", "kind", "default_distribution", "default_tlp")
 	p.Data = d
 	s.render(w, r, fail.status(), "admin_agency_new", p)
 }
@@ -144,7 +188,8 @@ func (s *Server) agencyCreate(w http.ResponseWriter, r *http.Request) {
 	if _, sent := r.PostForm["country"]; !sent && !isAdmin(u) {
 		f.Country = u.Country
 	}
-	a := &vrs.Agency{Country: f.Country, Name: f.Name, Kind: f.Kind}
+	agencyShareForm(r, &f)
+	a := &vrs.Agency{Country: f.Country, Name: f.Name, Kind: f.Kind, DefaultDistribution: f.Dist, DefaultTLP: f.TLP}
 	if err := s.store.CreateAgency(r.Context(), a); err != nil {
 		if fail := s.asFormFailure(r, err); fail != nil {
 			if _, bad := fail.Fields["country"]; bad && strings.TrimSpace(f.Country) == "" {
@@ -166,6 +211,11 @@ type agencyViewData struct {
 	Form        agencyForm
 	Disabled    bool
 	Kinds       []option
+	Dists       []option
+	TLPs        []option
+	DistLabel   string
+	DefTLP      vrs.TLP
+	TLPClass    string
 	Errs        map[string]string
 	UnitName    string
 	UnitErr     string
@@ -195,12 +245,15 @@ func (s *Server) renderAgency(w http.ResponseWriter, r *http.Request, sub *agenc
 		return
 	}
 	ctx := r.Context()
-	d := &agencyViewData{Agency: a, Form: agencyForm{Name: a.Name, Kind: a.Kind}, Disabled: a.Disabled}
+	dist, tlp := agencyShareDefaults(a)
+	d := &agencyViewData{Agency: a, Form: agencyForm{Name: a.Name, Kind: a.Kind, Dist: dist, TLP: tlp}, Disabled: a.Disabled}
 	if sub != nil && !sub.unit {
 		d.Form, d.Disabled = sub.form, sub.disabled
 	}
 	d.KindLabel = s.tr(r, "kind."+string(a.Kind))
 	d.Kinds = s.kindOptions(r, d.Form.Kind)
+	d.Dists, d.TLPs = s.agencyShareOptions(r, d.Form)
+	d.DistLabel, d.DefTLP, d.TLPClass = s.distLabel(r, dist), tlp, tlpClass(tlp)
 	if c, err := s.store.FindCountry(ctx, a.Country); err == nil {
 		d.CountryName = c.Name
 	}
@@ -226,7 +279,7 @@ func (s *Server) renderAgency(w http.ResponseWriter, r *http.Request, sub *agenc
 				d.UnitErr = sub.fail.Error
 			}
 		} else {
-			d.Errs = sub.fail.show(p, "name", "kind", "disabled")
+			d.Errs = sub.fail.show(p, "name", "kind", "disabled", "default_distribution", "default_tlp")
 		}
 	}
 	p.Data = d
@@ -261,6 +314,9 @@ func (s *Server) agencyUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	sub := &agencySubmit{form: agencyForm{Name: r.PostFormValue("name"), Kind: vrs.AgencyKind(r.PostFormValue("kind"))}, disabled: checked(r, "disabled")}
 	upd := vrs.AgencyUpdate{Name: &sub.form.Name, Kind: &sub.form.Kind, Disabled: &sub.disabled}
+	if agencyShareForm(r, &sub.form) {
+		upd.DefaultDistribution, upd.DefaultTLP = &sub.form.Dist, &sub.form.TLP
+	}
 	if _, err := s.store.UpdateAgency(r.Context(), id, upd); err != nil {
 		if sub.fail = s.asFormFailure(r, err); sub.fail != nil {
 			s.renderAgency(w, r, sub)
