@@ -28,10 +28,8 @@ func (db *DB) sharingFor(ctx context.Context, u *vrs.User) (*access.Sharing, err
 	}
 	s.Reciprocity = reciprocity == "on"
 	var contributes, member int
-	err = db.reader.QueryRowContext(ctx, `SELECT
-			(SELECT COUNT(*) FROM (SELECT 1 FROM incidents WHERE country = $1 AND distribution IN ('partners', 'community', 'statistics')
-				AND status = 'validated' LIMIT 1) c),
-			(SELECT COUNT(*) FROM countries WHERE alpha2 = $1 AND member)`, u.Country).Scan(&contributes, &member)
+	err = db.reader.QueryRowContext(ctx, `SELECT (`+contributesSQL+`), (SELECT COUNT(*) FROM countries WHERE alpha2 = $1 AND member)`,
+		u.Country).Scan(&contributes, &member)
 	if err != nil {
 		return nil, err
 	}
@@ -62,6 +60,23 @@ func (db *DB) sharingFor(ctx context.Context, u *vrs.User) (*access.Sharing, err
 		}
 	}
 	return s, rows.Err()
+}
+
+// contributesSQL counts (0 or 1) whether country $1 contributes: a
+// validated record distributed beyond its borders (access.Contributes).
+const contributesSQL = `SELECT COUNT(*) FROM (SELECT 1 FROM incidents WHERE country = $1 AND distribution IN ('partners', 'community', 'statistics')
+	AND status = 'validated' LIMIT 1) c`
+
+// CountryContributes reports whether a country contributes records beyond
+// its borders, which reciprocity requires before it receives any. It says
+// nothing about which records: any signed-in user may ask.
+func (db *DB) CountryContributes(ctx context.Context, country string) (bool, error) {
+	if _, err := signedIn(ctx); err != nil {
+		return false, err
+	}
+	var n int
+	err := db.reader.QueryRowContext(ctx, contributesSQL, country).Scan(&n)
+	return n > 0, err
 }
 
 // agreementsInForce returns the active agreements of a country that apply
