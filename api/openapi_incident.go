@@ -251,7 +251,7 @@ func incidentSchemas() obj {
 			"author_id":   integer("Who saved it."),
 			"author_name": str("Their user name."),
 			"at":          dateTime("When."),
-			"note":        str("The note given with a review step (the reasons of a return)."),
+			"note":        str("The note given with a review step (the reasons of a return); absent in a pseudonymised history, since it is free text."),
 			"changes":     arrayOf(schemaRef("Change"), "What changed from the version before (for version 1, everything set)."),
 			"incident":    obj{"$ref": "#/components/schemas/Incident", "description": "The whole incident as it was; only with ?full=true."},
 		}, "version", "status", "action", "author_id", "author_name", "at", "changes"),
