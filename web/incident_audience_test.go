@@ -8,6 +8,7 @@ import (
 
 	"vrs"
 	"vrs/access"
+	"vrs/i18n"
 )
 
 // claim is what the audience says about user u: the granularity of the
@@ -188,5 +189,34 @@ func TestRecordAudience(t *testing.T) {
 				t.Errorf("\n got %s\nwant %s", tc.got, tc.want)
 			}
 		})
+	}
+}
+
+// TestSharingUIKeysExist checks the catalogue keys the sharing parts of
+// the incident, agency and settings pages complete at run time.
+func TestSharingUIKeysExist(t *testing.T) {
+	cat := i18n.MustLoad()
+	var keys []string
+	for _, tl := range vrs.TLPs {
+		keys = append(keys, "incident.share.tlp_meaning."+tlpKeys[tl])
+	}
+	for _, d := range vrs.Distributions {
+		keys = append(keys, "incident.share.dist."+string(d), "incident.share.dist."+string(d)+".hint")
+	}
+	for _, p := range vrs.Purposes {
+		keys = append(keys, "incident.purpose."+p)
+	}
+	for _, g := range []vrs.Granularity{vrs.GranNone, vrs.GranAggregate, vrs.GranPseudonymised, vrs.GranFull} {
+		keys = append(keys, "incident.audience.sees."+g.String(), "incident.audience.see."+g.String(), "incident.audience.you."+g.String())
+	}
+	for _, d := range vrs.SettingDefs {
+		for _, c := range d.Choices {
+			keys = append(keys, "admin.setting_choice."+d.Key+"."+c)
+		}
+	}
+	for _, k := range keys {
+		if !cat.Has(i18n.Fallback, k) {
+			t.Errorf("missing key %q", k)
+		}
 	}
 }
