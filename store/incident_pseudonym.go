@@ -32,6 +32,7 @@ func (db *DB) pseudonymise(ctx context.Context, u *vrs.User, sh *access.Sharing,
 		return err
 	}
 	n, _ := strconv.Atoi(decimals)
+	inc.CreatedBy, inc.UpdatedBy, inc.UpdatedName = 0, 0, "" // the officials of another country are not named either
 	inc.Pseudonymise(func(kind, value string) string { return kr.Pseudonym(scope, kind, value) }, n)
 	return nil
 }

@@ -217,7 +217,14 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 	if err != nil {
 		return nil, err
 	}
-	branches := access.IncidentBranches(u, sh, access.Pseudonymised, &args)
+	// A search by identifier or by words finds only records the user
+	// reads in full: a hit on a pseudonymised record would tell that the
+	// hidden name, number or narrative is in it.
+	least := access.Pseudonymised
+	if f.Identifier != "" || strings.TrimSpace(f.Text) != "" {
+		least = access.Full
+	}
+	branches := access.IncidentBranches(u, sh, least, &args)
 	if len(branches) == 0 {
 		return empty, nil
 	}
@@ -615,6 +622,13 @@ func (db *DB) IncidentHistory(ctx context.Context, id int64) ([]*vrs.IncidentVer
 		// Drafts and returns are the agency's working papers: persons
 		// removed before validation stay with the agency.
 		out = slices.DeleteFunc(out, func(v *vrs.IncidentVersion) bool { return v.Status != vrs.StatusValidated })
+	}
+	if cur.Granularity == access.Pseudonymised {
+		// Notes are free text and the officials who wrote them are
+		// named: neither travels in a pseudonymised copy.
+		for _, v := range out {
+			v.Note, v.AuthorID, v.AuthorName = "", 0, ""
+		}
 	}
 	err = db.writeGrouped(ctx, func(t *tx) error {
 		return t.audit(readEntry(ctx, u, cur, vrs.ActIncidentHistory, map[string]any{"versions": len(out)}))
