@@ -17,8 +17,8 @@ import (
 // stands for the audience it names (an analyst of the owner's agency, of
 // another agency of its country, of a partner country; a regional analyst;
 // a user of an agency named in a sharing group), so that the words cannot
-// drift from what the store enforces. Reciprocity is left to a note: whether
-// another country contributes is not for its partners to know.
+// drift from what the store enforces. Reciprocity is asked of the store
+// country by country (any user may ask whether a country contributes).
 
 // audienceEntry is one audience and how it sees the record once validated.
 type audienceEntry struct {
@@ -225,6 +225,25 @@ func (s *Server) incidentAudience(r *http.Request, u *vrs.User, inc *vrs.Inciden
 		}
 		return t("incident.audience.sees." + g.String())
 	}
+	// With reciprocity on, a country that shares nothing of its own
+	// receives nothing: say so of each such country when the store can
+	// tell, or once for all in a note when it cannot.
+	reciprocity := s.setting(r, vrs.SettingReciprocity) == "on"
+	cc, known := s.store.(interface {
+		CountryContributes(ctx context.Context, country string) (bool, error)
+	})
+	heldBack := map[string]bool{}
+	if reciprocity && known {
+		for _, e := range entries {
+			if (e.Kind == "foreign" || e.Kind == "group_agency") && e.Gran > vrs.GranNone {
+				ok, err := cc.CountryContributes(ctx, e.Country)
+				if err != nil {
+					return nil, err
+				}
+				heldBack[e.Country] = !ok
+			}
+		}
+	}
 	foreign, named := false, false
 	for _, e := range entries {
 		switch e.Kind {
@@ -245,12 +264,20 @@ func (s *Server) incidentAudience(r *http.Request, u *vrs.User, inc *vrs.Inciden
 				v.Lines, named = append(v.Lines, t("incident.audience.named_no_agreement", name(e.Country), name(inc.Country))), true
 				continue
 			}
+			if heldBack[e.Country] {
+				v.Lines = append(v.Lines, t("incident.audience.held_back", name(e.Country), t("incident.audience.see."+e.Gran.String()), agreement(e)))
+				continue
+			}
 			foreign = true
 			v.Lines = append(v.Lines, t("incident.audience.foreign", name(e.Country), sees(e.Gran), agreement(e)))
 		case "group_agency":
 			who := agencyNames[e.AgencyID] + " (" + name(e.Country) + ")"
 			if e.Gran == vrs.GranNone {
 				v.Lines, named = append(v.Lines, t("incident.audience.named_no_agreement", who, name(inc.Country))), true
+				continue
+			}
+			if heldBack[e.Country] {
+				v.Lines = append(v.Lines, t("incident.audience.held_back", who, t("incident.audience.see."+e.Gran.String()), agreement(e)))
 				continue
 			}
 			foreign = true
@@ -260,9 +287,9 @@ func (s *Server) incidentAudience(r *http.Request, u *vrs.User, inc *vrs.Inciden
 	switch {
 	case inc.Distribution == vrs.DistAgency || inc.Distribution == vrs.DistCountry:
 		v.Lines = append(v.Lines, t("incident.audience.no_other_country"))
-	case !foreign && !named:
+	case !foreign && !named && len(heldBack) == 0:
 		v.Lines = append(v.Lines, t("incident.audience.no_country_yet", name(inc.Country)))
-	case s.setting(r, vrs.SettingReciprocity) == "on":
+	case reciprocity && !known:
 		v.Note = t("incident.audience.reciprocity")
 	}
 	return v, nil

@@ -190,6 +190,19 @@ func TestIncidentAudience(t *testing.T) {
 		}
 		return inc
 	}
+	// Malaysia has an agreement for trafficking but shares nothing of
+	// its own: reciprocity keeps it out.
+	my := &vrs.SharingAgreement{Proposer: "TH", Partner: "MY", Types: []vrs.IncidentType{vrs.TypeTrafficking}, Granularity: vrs.GranFull}
+	if err := app.DB.ProposeAgreement(storetest.System(), my); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := app.DB.DecideAgreement(storetest.System(), my.ID, true, ""); err != nil {
+		t.Fatal(err)
+	}
+	trafficking := storetest.Interception(app.World.Agencies["th-police"].ID, "TH-TIP")
+	trafficking.Type, trafficking.Distribution, trafficking.ShareCountries = vrs.TypeTrafficking, vrs.DistPartners, []string{"MY"}
+	trafficking.Persons[1].Role = vrs.PersonVictim
+	validateAs(t, app, "reporter", "reviewer", trafficking)
 	rep, analyst, vn := app.SignIn(t, "reporter"), app.SignIn(t, "analyst"), app.SignIn(t, "vn-analyst")
 	cases := []struct {
 		name   string
@@ -201,7 +214,7 @@ func TestIncidentAudience(t *testing.T) {
 		{"PartnersAsOwner", rep, sw.Rec, []string{"Named partners: Malaysia, Viet Nam", "Your agency (Royal Thai Police) sees it in full.",
 			"Other agencies of Thailand see it in full.", "Viet Nam sees it as a pseudonymised record " + agreement + ".",
 			"Malaysia is named, but no sharing agreement in force with Thailand covers this record: it does not see it.",
-			"Reciprocity applies", `<span class="tlp tlp-amber">TLP:AMBER</span> limited disclosure`}, []string{"Regional analysts"}},
+			`<span class="tlp tlp-amber">TLP:AMBER</span> limited disclosure`}, []string{"Regional analysts", "reciprocity"}},
 		{"PartnersAsAnotherAgency", analyst, sw.Rec, []string{"Royal Thai Police sees it in full.", "Viet Nam sees it as a pseudonymised record " + agreement + "."},
 			[]string{"Your agency"}},
 		{"PartnersAsPartner", vn, sw.Rec, []string{"You see it as a pseudonymised record, through the sharing agreement between Thailand and Viet Nam " + agreement + ".",
@@ -210,6 +223,8 @@ func TestIncidentAudience(t *testing.T) {
 			"Regional analysts count it in statistics only.", "Viet Nam counts it in statistics only " + agreement + "."}, nil},
 		{"Community", rep, rec("TH-COMMUNITY", vrs.DistCommunity, true), []string{"Regional analysts see it as a pseudonymised record.",
 			"Viet Nam sees it as a pseudonymised record " + agreement + "."}, []string{"Malaysia"}},
+		{"ReciprocityKeepsOut", rep, trafficking, []string{fmt.Sprintf("Malaysia would see it in full (agreement #%d), but it shares no validated records of its own: reciprocity keeps it out for now.", my.ID)},
+			[]string{"No other country sees it"}},
 		{"AgencyOnly", rep, rec("TH-AGENCY", vrs.DistAgency, true), []string{"Other agencies of Thailand do not see it.", "No other country sees it."},
 			[]string{"Viet Nam", "Reciprocity"}},
 		{"Draft", rep, rec("TH-DRAFT", vrs.DistCommunity, false), []string{"Not validated yet: only those who report for and review Royal Thai Police see it. Once it is validated:",
