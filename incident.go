@@ -288,6 +288,7 @@ type IncidentSummary struct {
 	UpdatedAt  time.Time      `json:"updated_at"`
 	// Granularity is how much of the record the reader may open.
 	Granularity Granularity `json:"granularity,omitzero"`
+	TLP         TLP         `json:"tlp"`
 }
 
 // IncidentVersion is one saved state of an incident, for its history.

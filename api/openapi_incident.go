@@ -215,6 +215,7 @@ func incidentSchemas() obj {
 			"persons":       obj{"type": "integer", "description": "Persons recorded one by one plus those counted."},
 			"updated_at":    dateTime("When the current version was saved."),
 			"granularity":   withDesc(granularity, "How much of the record you may open: full or pseudonymised."),
+			"tlp":           withDesc(enum(vrs.TLPs, ""), "Traffic Light Protocol 2.0 label of the record."),
 		}, "id", "agency_id", "agency_name", "country", "reference", "type", "status", "version", "detected_on", "place_country", "persons", "updated_at"),
 		"IncidentPage": object("One page of incidents. The Link header (rel=\"next\") and next give the following page.", obj{
 			"items": arrayOf(schemaRef("IncidentSummary"), "Incidents on this page."),

@@ -100,6 +100,10 @@ func (db *DB) findIncident(ctx context.Context, u *vrs.User, id int64, personal 
 	if err := db.readShares(ctx, inc); err != nil {
 		return nil, err
 	}
+	if access.Foreign(u, access.RefOf(inc)) {
+		// Whom else the owner shares with is the owner's business.
+		inc.ShareCountries, inc.ShareGroups = nil, nil
+	}
 	if g == access.Full && access.Foreign(u, access.RefOf(inc)) && vrs.PurposeFromContext(ctx) == "" {
 		inc.Granularity, inc.PurposeRequired = access.Pseudonymised, true
 	}
@@ -343,7 +347,7 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 			" ORDER BY " + order + limit + ") b" + strconv.Itoa(k)
 	}
 	q := `SELECT i.id, i.agency_id, a.name, i.country, i.reference, i.type, i.status, i.version, i.detected_on, i.place_country, i.place_name,
-			i.persons, i.updated_at, p.g
+			i.persons, i.updated_at, p.g, i.tlp
 		FROM (` + strings.Join(parts, " UNION ALL ") + `) p JOIN incidents i ON i.id = p.id JOIN agencies a ON a.id = i.agency_id
 		ORDER BY p.k ` + dir + ", p.id " + dir + limit
 	rows, err := db.reader.QueryContext(ctx, q, args...)
@@ -357,7 +361,7 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 		var typ, status string
 		var updated int64
 		if err := rows.Scan(&s.ID, &s.AgencyID, &s.AgencyName, &s.Country, &s.Reference, &typ, &status, &s.Version, &s.DetectedOn,
-			&s.Place, &s.PlaceName, &s.Persons, &updated, &s.Granularity); err != nil {
+			&s.Place, &s.PlaceName, &s.Persons, &updated, &s.Granularity, &s.TLP); err != nil {
 			return nil, err
 		}
 		s.Type, s.Status, s.UpdatedAt = vrs.IncidentType(typ), vrs.IncidentStatus(status), fromMicros(updated)

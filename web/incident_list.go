@@ -34,6 +34,7 @@ type incidentRow struct {
 	// Pseudonymised: the reader opens it with pseudonyms (another
 	// country's record in full too, until a purpose is stated).
 	Pseudonymised bool
+	TLPClass      string
 }
 
 // listFilter is the list's query string as typed, to show it again.
@@ -407,6 +408,7 @@ func (s *Server) incidentRows(r *http.Request, items []*vrs.IncidentSummary) []i
 		row.Waiting = s.since(r, now.Sub(it.UpdatedAt))
 		foreign := access.Foreign(stateOf(r).user, access.IncidentRef{AgencyID: it.AgencyID, Country: it.Country})
 		row.Pseudonymised = it.Granularity == vrs.GranPseudonymised || it.Granularity == vrs.GranFull && foreign
+		row.TLPClass = tlpClass(it.TLP)
 		rows[i] = row
 	}
 	return rows
