@@ -20,19 +20,16 @@ func (db *DB) sharingFor(ctx context.Context, u *vrs.User) (*access.Sharing, err
 	if u == nil || u.System || !u.HasDataRole() || u.Country == "" {
 		return s, nil
 	}
+	// One prepared statement answers the setting, the contribution and
+	// the membership: this runs on every read request.
 	var reciprocity string
-	err := db.reader.QueryRowContext(ctx, `SELECT COALESCE((SELECT value FROM settings WHERE key = $1), $2)`,
-		vrs.SettingReciprocity, vrs.SettingValue(nil, vrs.SettingReciprocity)).Scan(&reciprocity)
+	var contributes, member int
+	err := db.readRow(ctx, sharingStateSQL, u.Country, vrs.SettingReciprocity, vrs.SettingValue(nil, vrs.SettingReciprocity)).
+		Scan(&reciprocity, &contributes, &member)
 	if err != nil {
 		return nil, err
 	}
 	s.Reciprocity = reciprocity == "on"
-	var contributes, member int
-	err = db.reader.QueryRowContext(ctx, `SELECT (`+contributesSQL+`), (SELECT COUNT(*) FROM countries WHERE alpha2 = $1 AND member)`,
-		u.Country).Scan(&contributes, &member)
-	if err != nil {
-		return nil, err
-	}
 	s.Contributors[u.Country], s.Members[u.Country] = contributes > 0, member > 0
 	if s.Agreements, err = db.agreementsInForce(ctx, u.Country, s.Today); err != nil {
 		return nil, err
@@ -66,6 +63,9 @@ func (db *DB) sharingFor(ctx context.Context, u *vrs.User) (*access.Sharing, err
 // validated record distributed beyond its borders (access.Contributes).
 const contributesSQL = `SELECT COUNT(*) FROM (SELECT 1 FROM incidents WHERE country = $1 AND distribution IN ('partners', 'community', 'statistics')
 	AND status = 'validated' LIMIT 1) c`
+
+const sharingStateSQL = `SELECT COALESCE((SELECT value FROM settings WHERE key = $2), $3), (` + contributesSQL + `),
+	(SELECT COUNT(*) FROM countries WHERE alpha2 = $1 AND member)`
 
 // CountryContributes reports whether a country contributes records beyond
 // its borders, which reciprocity requires before it receives any. It says
