@@ -238,9 +238,14 @@ func TestIncidentAudience(t *testing.T) {
 	}
 	t.Run("ListMarksPseudonymised", func(t *testing.T) {
 		_, body := vn.Get(t, "/incidents")
-		if !strings.Contains(body, `TH-2025-SHARED</a> <span class="badge gran-pseudonymised">pseudonymised</span>`) ||
-			strings.Contains(body, `VN-2025-001</a> <span class="badge gran-pseudonymised">`) {
-			t.Error("the list does not mark the pseudonymised record, or marks the own country's")
+		cell := func(ref string) string { // the reference cell of a row: link, TLP label, marker
+			_, rest, _ := strings.Cut(body, ref+"</a>")
+			cell, _, _ := strings.Cut(rest, "</td>")
+			return cell
+		}
+		if !strings.Contains(cell("TH-2025-SHARED"), `<span class="badge gran-pseudonymised">pseudonymised</span>`) ||
+			strings.Contains(cell("VN-2025-001"), `gran-pseudonymised`) || !strings.Contains(cell("TH-2025-SHARED"), `TLP:`) {
+			t.Error("the list does not mark the pseudonymised record with its TLP label, or marks the own country's")
 		}
 	})
 }
