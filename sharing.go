@@ -339,7 +339,11 @@ type RecordView struct {
 	Country    string    `json:"viewer_country"`
 	Agency     string    `json:"viewer_agency"`
 	Action     string    `json:"action"`
-	Detail     string    `json:"detail"`
+	// Granularity and Purpose: how much the viewer saw, and the purpose
+	// stated for a full read.
+	Granularity string `json:"granularity"`
+	Purpose     string `json:"purpose,omitempty"`
+	Detail      string `json:"detail"`
 }
 
 // Purposes of access a user states before reading another country's

@@ -12,6 +12,7 @@ type Store interface {
 	SettingService
 	AuditService
 	IncidentService
+	SharingService
 	Ping(ctx context.Context) error
 	Close() error
 }

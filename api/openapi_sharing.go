@@ -89,8 +89,10 @@ func sharingSchemas() obj {
 			"viewer_country": withDesc(alpha2, "The reader's country."),
 			"viewer_agency":  str("The reader's agency."),
 			"action":         str("What was read: incident.read (the record), incident.history (its versions)."),
+			"granularity":    str("How much the reader saw: pseudonymised or full."),
+			"purpose":        str("The purpose stated for a full read."),
 			"detail":         str("The audit entry's detail, JSON: viewer_country, viewer_agency, granularity, and for a full read the purpose stated."),
-		}, "at", "incident_id", "viewer", "viewer_country", "viewer_agency", "action", "detail"),
+		}, "at", "incident_id", "viewer", "viewer_country", "viewer_agency", "action", "granularity", "detail"),
 		"RecordViewList": listOf("RecordView", "Reads, newest first."),
 	}
 }

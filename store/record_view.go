@@ -51,10 +51,12 @@ func (db *DB) ListRecordViews(ctx context.Context, country string, limit int) ([
 			Read          string `json:"read"`
 			ViewerCountry string `json:"viewer_country"`
 			ViewerAgency  string `json:"viewer_agency"`
+			Granularity   string `json:"granularity"`
+			Purpose       string `json:"purpose"`
 		}
 		// An entry is what it is: one that does not parse is still listed.
 		json.Unmarshal([]byte(v.Detail), &d)
-		v.Action, v.Country, v.Agency = d.Read, d.ViewerCountry, d.ViewerAgency
+		v.Action, v.Country, v.Agency, v.Granularity, v.Purpose = d.Read, d.ViewerCountry, d.ViewerAgency, d.Granularity, d.Purpose
 		out = append(out, v)
 	}
 	return out, rows.Err()

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"encoding/json"
 	"net/http"
 	"strings"
 	"time"
@@ -61,17 +60,12 @@ func (s *Server) sharingViews(w http.ResponseWriter, r *http.Request) {
 	for _, v := range list {
 		row := viewRow{At: v.At, IncidentID: v.IncidentID, Viewer: v.ViewerName, Country: v.Country, CountryName: countryName(v.Country, names), Agency: v.Agency,
 			History: v.Action == vrs.ActIncidentHistory}
-		var detail struct {
-			Granularity string `json:"granularity"`
-			Purpose     string `json:"purpose"`
-		}
-		json.Unmarshal([]byte(v.Detail), &detail)
-		if g, ok := vrs.GranularityOf(detail.Granularity); ok && g != vrs.GranNone {
+		if g, ok := vrs.GranularityOf(v.Granularity); ok && g != vrs.GranNone {
 			row.Gran = s.tr(r, "sharing.ui.gran."+g.String())
 		} else {
-			row.Gran = detail.Granularity
+			row.Gran = v.Granularity
 		}
-		row.Purpose, row.Stated = s.statedPurpose(r, detail.Purpose)
+		row.Purpose, row.Stated = s.statedPurpose(r, v.Purpose)
 		d.Rows = append(d.Rows, row)
 	}
 	p := s.newPage(r, "sharing.ui.views.title")

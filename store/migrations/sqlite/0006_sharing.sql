@@ -65,3 +65,6 @@ CREATE TABLE sharing_group_members (
 );
 CREATE INDEX sharing_group_members_country ON sharing_group_members (country, group_id);
 CREATE INDEX sharing_group_members_agency ON sharing_group_members (agency_id, group_id);
+
+-- Who viewed a country's records (ListRecordViews): its foreign reads.
+CREATE INDEX audit_log_action_country ON audit_log (action, country, seq);
