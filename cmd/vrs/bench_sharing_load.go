@@ -73,7 +73,7 @@ func (c *cli) buildSharingWorld(ctx context.Context, m *Main, b sharingBuild) er
 		return err
 	}
 	stored := demo.StoredAgencies(agencies)
-	st := sharingStore(m)
+	var st demo.SharingStore = m.DB
 	groups, err := demo.SeedGroups(func(string) context.Context { return sys }, st, stored)
 	if err != nil {
 		return err

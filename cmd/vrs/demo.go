@@ -99,7 +99,7 @@ func (c *cli) demoData(ctx context.Context, m *Main, accounts []demo.Account, n 
 		return ctx
 	}
 	start := time.Now()
-	st := sharingStore(m)
+	var st demo.SharingStore = m.DB
 	stored := demo.StoredAgencies(agencies)
 	groups, err := demo.SeedGroups(as, st, stored)
 	if err != nil {
