@@ -256,9 +256,10 @@ func rangesMeet(from1, to1, from2, to2 string) bool {
 }
 
 // Live reports whether the agreement still binds or may come to bind (it
-// counts for overlaps): proposed, or active and not yet ended.
+// counts for overlaps): proposed or active, and not yet ended (a proposal
+// whose end has passed can no longer be accepted).
 func (a *SharingAgreement) Live(today string) bool {
-	return a.Status == AgreementProposed || a.Status == AgreementActive && (a.Ends == "" || today <= a.Ends)
+	return (a.Status == AgreementProposed || a.Status == AgreementActive) && (a.Ends == "" || today <= a.Ends)
 }
 
 // AgreementFilter narrows ListAgreements.

@@ -134,7 +134,7 @@ func regional(r IncidentRef) Granularity {
 
 // agreed is the granularity another country's record reaches the user with.
 func agreed(u *vrs.User, s *Sharing, r IncidentRef) Granularity {
-	if s == nil || u.Country == "" || r.Country == u.Country || s.Reciprocity && !s.Contributors[u.Country] {
+	if s == nil || u.Country == "" || r.Country == u.Country || s.Reciprocity && !s.Contributors[u.Country] || !readsRecords(u) {
 		return None
 	}
 	countryView := u.ViewScope == vrs.ViewCountry
@@ -163,6 +163,13 @@ func agreed(u *vrs.User, s *Sharing, r IncidentRef) Granularity {
 		g = min(g, Aggregate)
 	}
 	return g
+}
+
+// readsRecords reports whether the user's view scope lets any record
+// content reach them: a view of "none" receives nothing from abroad
+// either, whatever groups their agency is in.
+func readsRecords(u *vrs.User) bool {
+	return u.ViewScope == vrs.ViewAgency || u.ViewScope == vrs.ViewCountry || u.ViewScope == vrs.ViewShared
 }
 
 // GrantingAgreement returns the agreement through which another country's
@@ -323,7 +330,7 @@ func (c compiler) regional(notWork func() string) (Branch, bool) {
 // granularity is that of the finest covering agreement (CASE takes the
 // first match, so the finest come first).
 func (c compiler) agreed(u *vrs.User, s *Sharing) (Branch, bool) {
-	if s == nil || u.Country == "" || s.Reciprocity && !s.Contributors[u.Country] {
+	if s == nil || u.Country == "" || s.Reciprocity && !s.Contributors[u.Country] || !readsRecords(u) {
 		return Branch{}, false
 	}
 	var in []*vrs.SharingAgreement

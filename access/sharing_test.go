@@ -182,7 +182,7 @@ func TestReadIncident(t *testing.T) {
 		{"PartnersByGroupCountry", vnCountry, full, rec(thPolice, vrs.DistPartners, partners(nil, 7)), access.Full},
 		{"PartnersByGroupCountryAgencyView", vnAgency, full, rec(thPolice, vrs.DistPartners, partners(nil, 7)), access.None},
 		{"PartnersByGroupAgency", vnAgency, full, rec(thPolice, vrs.DistPartners, partners(nil, 8)), access.Full},
-		{"PartnersByGroupAgencyNoView", user(vnPolice, "VN", vrs.ViewNone, vrs.RoleAnalyst), full, rec(thPolice, vrs.DistPartners, partners(nil, 8)), access.Full},
+		{"PartnersByGroupAgencyNoView", user(vnPolice, "VN", vrs.ViewNone, vrs.RoleAnalyst), full, rec(thPolice, vrs.DistPartners, partners(nil, 8)), access.None}, // a view of "none" reads no record content, from abroad either
 		{"PartnersByGroupOtherAgency", vnOther, full, rec(thPolice, vrs.DistPartners, partners(nil, 8)), access.None},
 		{"PartnersGroupNotNamed", vnAgency, full, rec(thPolice, vrs.DistPartners, partners([]string{"LA"}, 7)), access.None},
 		{"PartnersCommunityMemberNotNamed", vnCountry, full, rec(thPolice, vrs.DistPartners, partners([]string{"LA"})), access.None},

@@ -200,6 +200,13 @@ func (a *API) incidentList(w http.ResponseWriter, r *http.Request) {
 		a.error(w, r, err)
 		return
 	}
+	// A search reaches other countries' records only for a stated purpose.
+	pr, err := withPurpose(r)
+	if err != nil {
+		a.error(w, r, err)
+		return
+	}
+	r = pr
 	f, all, err := parseIncidentFilter(r)
 	if err != nil {
 		a.error(w, r, err)
@@ -256,6 +263,13 @@ func (a *API) incidentSearch(w http.ResponseWriter, r *http.Request) {
 		a.error(w, r, err)
 		return
 	}
+	// A search reaches other countries' records only for a stated purpose.
+	pr, err := withPurpose(r)
+	if err != nil {
+		a.error(w, r, err)
+		return
+	}
+	r = pr
 	if _, err := parseQuery(r); err != nil {
 		a.error(w, r, err)
 		return

@@ -189,8 +189,11 @@ func (w *sharingWorld) checkOthers(t *testing.T, caller string, v view) {
 	inc := interception(0, "NEW "+caller)
 	inc.Distribution, inc.ShareGroups = vrs.DistPartners, []int64{w.group.ID}
 	want := http.StatusForbidden
-	if reporter {
+	switch {
+	case reporter && (w.group.Owner == v.u.Country || slices.Contains(w.group.Countries, v.u.Country)):
 		want = http.StatusCreated
+	case reporter: // a group its country neither manages nor belongs to
+		want = http.StatusBadRequest
 	}
 	req := request{method: "POST", path: "/api/v1/incidents", body: toJSON(t, inc)}
 	wantStatus(t, caller, req, w.call(t, caller, v, req, false), refused(v, false, want))

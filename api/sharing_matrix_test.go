@@ -302,14 +302,18 @@ func (w *sharingWorld) checkLists(t *testing.T, caller string, v view) {
 func link(r response) string { return r.header.Get("Link") }
 
 // checkSearch searches for each record's personal values and narrative
-// words: a record the caller may not see is never found, one it reads in
-// full always is. A pseudonymised record should not be found by what it
-// hides either (finding it by a name tells the name): see hiddenFinds.
+// words, without and with a stated purpose: a record the caller may not
+// see is never found; one it reads in full is found, another country's
+// only with a purpose (a hit tells what the record holds). A
+// pseudonymised record is never found by what it hides (finding it by a
+// name tells the name): see hiddenFinds.
 func (w *sharingWorld) checkSearch(t *testing.T, caller string, v view) {
 	var hiddenFinds []string
 	for _, key := range w.keys {
-		search := func(what string, req request, readable bool) {
-			resp := w.call(t, caller, v, req, false)
+		foreign := v.u != nil && access.Foreign(v.u, access.RefOf(w.records[key].inc))
+		search := func(what string, req request, purpose bool) {
+			readable := v.gran[key] == vrs.GranFull && (purpose || !foreign)
+			resp := w.call(t, caller, v, req, purpose)
 			if !wantStatus(t, caller, req, resp, refused(v, false, http.StatusOK)) || v.u == nil {
 				return
 			}
@@ -319,22 +323,24 @@ func (w *sharingWorld) checkSearch(t *testing.T, caller string, v view) {
 			w.wantListed(t, what, v, got, func(string) bool { return false })
 			switch {
 			case readable && !found:
-				t.Errorf("%s as %s: %s not found", what, caller, key)
+				t.Errorf("%s as %s (purpose %v): %s not found", what, caller, purpose, key)
 			case found && v.gran[key] < vrs.GranPseudonymised:
 				t.Errorf("%s as %s: hidden %s found", what, caller, key)
 			case found && !readable:
-				hiddenFinds = append(hiddenFinds, what+" finds "+v.gran[key].String()+" "+key)
+				hiddenFinds = append(hiddenFinds, fmt.Sprintf("%s (purpose %v) finds %s %s", what, purpose, v.gran[key], key))
 			}
 		}
-		for _, c := range []struct{ kind, value string }{
-			{"name", "Name " + key}, {"name", "Alias " + key}, {"document_number", "Passport " + key},
-		} {
-			search("search "+c.value, request{method: "POST", path: "/api/v1/incidents/search",
-				body: toJSON(t, map[string]any{"identifier_kind": c.kind, "identifier": c.value, "limit": 200})}, v.gran[key] == vrs.GranFull)
+		for _, purpose := range []bool{false, true} {
+			for _, c := range []struct{ kind, value string }{
+				{"name", "Name " + key}, {"name", "Alias " + key}, {"document_number", "Passport " + key},
+			} {
+				search("search "+c.value, request{method: "POST", path: "/api/v1/incidents/search",
+					body: toJSON(t, map[string]any{"identifier_kind": c.kind, "identifier": c.value, "limit": 200})}, purpose)
+			}
+			word := "Narrative+" + strings.ReplaceAll(key, "-", "+")
+			// Words find only records read in full, even where the narrative is shared.
+			search("q="+word, request{method: "GET", path: "/api/v1/incidents?limit=200&q=" + word}, purpose)
 		}
-		word := "Narrative+" + strings.ReplaceAll(key, "-", "+")
-		search("q="+word, request{method: "GET", path: "/api/v1/incidents?limit=200&q=" + word},
-			v.gran[key] == vrs.GranFull) // words find only records read in full, even where the narrative is shared
 	}
 	t.Run("NotByWhatItHides", func(t *testing.T) {
 		if len(hiddenFinds) > 0 {

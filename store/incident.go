@@ -379,7 +379,7 @@ func (db *DB) UpdateIncident(ctx context.Context, inc *vrs.Incident, version int
 		if err := db.validateIncident(ctx, inc, t.now); err != nil {
 			return err
 		}
-		if err := db.agencyShareDefaults(ctx, inc); err != nil {
+		if err := t.keepShares(inc); err != nil {
 			return err
 		}
 		var created int64
@@ -500,7 +500,8 @@ func (db *DB) TransitionIncident(ctx context.Context, id int64, version int, to 
 	if err != nil {
 		return nil, err
 	}
-	return db.findIncident(ctx, u, id, false)
+	inc, _, err := db.findIncident(ctx, u, id, false)
+	return inc, err
 }
 
 // contentAuthors lists who wrote the content under review: every create

@@ -161,7 +161,7 @@ type bulkAgency struct {
 
 // prepareBulk does for one incident what CreateIncident does before its
 // transaction: normalise, validate, seal.
-func (db *DB) prepareBulk(ctx context.Context, inc *vrs.Incident, agencies map[int64]bulkAgency, groups []int64) (*sealed, error) {
+func (db *DB) prepareBulk(ctx context.Context, inc *vrs.Incident, agencies map[int64]bulkAgency, groups map[int64][]string) (*sealed, error) {
 	inc.Normalize()
 	now := db.Now().UTC()
 	if err := db.validateIncident(ctx, inc, now); err != nil {

@@ -21,18 +21,20 @@ func (db *DB) pseudonymise(ctx context.Context, u *vrs.User, sh *access.Sharing,
 	if err != nil {
 		return err
 	}
-	scope := "community"
+	// Regional analysts read through the community distribution: one
+	// scope per owner country, so that a country cannot learn others'
+	// pseudonyms by planting a name in a record of its own.
+	scope := "community:" + inc.Country
 	if a := access.GrantingAgreement(u, sh, access.RefOf(inc), access.Pseudonymised); a != nil {
 		scope = "agreement:" + strconv.FormatInt(a.ID, 10)
 	}
 	var decimals string
-	err = db.reader.QueryRowContext(ctx, `SELECT COALESCE((SELECT value FROM settings WHERE key = $1), $2)`,
+	err = db.readRow(ctx, `SELECT COALESCE((SELECT value FROM settings WHERE key = $1), $2)`,
 		vrs.SettingCoordinateDecimals, vrs.SettingValue(nil, vrs.SettingCoordinateDecimals)).Scan(&decimals)
 	if err != nil {
 		return err
 	}
 	n, _ := strconv.Atoi(decimals)
-	inc.CreatedBy, inc.UpdatedBy, inc.UpdatedName = 0, 0, "" // the officials of another country are not named either
 	inc.Pseudonymise(func(kind, value string) string { return kr.Pseudonym(scope, kind, value) }, n)
 	return nil
 }

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"slices"
 	"strconv"
 	"strings"
 	"unicode"
@@ -22,7 +21,7 @@ func (db *DB) FindIncident(ctx context.Context, id int64) (*vrs.Incident, error)
 	if err != nil {
 		return nil, err
 	}
-	inc, err := db.findIncident(ctx, u, id, true)
+	inc, _, err := db.findIncident(ctx, u, id, true)
 	if err != nil {
 		return nil, err
 	}
@@ -55,11 +54,13 @@ func readEntry(ctx context.Context, u *vrs.User, inc *vrs.Incident, action strin
 // open the personal data (the caller audits the read): in full, or
 // replaced by pseudonyms. Another country's record in full needs a
 // stated purpose (vrs.NewContextWithPurpose); without one it is shown
-// pseudonymised and marked PurposeRequired.
-func (db *DB) findIncident(ctx context.Context, u *vrs.User, id int64, personal bool) (*vrs.Incident, error) {
+// pseudonymised and marked PurposeRequired. It answers the sharing state
+// it read too, so that a caller reading more (the history) applies the
+// same one.
+func (db *DB) findIncident(ctx context.Context, u *vrs.User, id int64, personal bool) (*vrs.Incident, *access.Sharing, error) {
 	sh, err := db.sharingFor(ctx, u)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	args := []any{id}
 	gran := access.IncidentGranularity(u, sh, access.Pseudonymised, &args)
@@ -79,14 +80,14 @@ func (db *DB) findIncident(ctx context.Context, u *vrs.User, id int64, personal 
 		Scan(&agencyID, &agencyName, &country, &status, &version, &body, &ct, &keyID, &note, &createdBy, &createdAt, &updatedBy, &updatedAt,
 			&updatedName, &dist, &tlp, &g)
 	if err == sql.ErrNoRows || err == nil && g < access.Pseudonymised {
-		return nil, vrs.NotFound("incident")
+		return nil, nil, vrs.NotFound("incident")
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	inc := &vrs.Incident{}
 	if err := json.Unmarshal([]byte(body), inc); err != nil {
-		return nil, fmt.Errorf("incident %d: body: %w", id, err)
+		return nil, nil, fmt.Errorf("incident %d: body: %w", id, err)
 	}
 	inc.ID, inc.AgencyID, inc.AgencyName, inc.Country = id, agencyID, agencyName, country
 	inc.Status, inc.Version = vrs.IncidentStatus(status), version
@@ -98,24 +99,32 @@ func (db *DB) findIncident(ctx context.Context, u *vrs.User, id int64, personal 
 		inc.ReviewNote = note
 	}
 	if err := db.readShares(ctx, inc); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if access.Foreign(u, access.RefOf(inc)) {
-		// Whom else the owner shares with is the owner's business.
-		inc.ShareCountries, inc.ShareGroups = nil, nil
-	}
-	if g == access.Full && access.Foreign(u, access.RefOf(inc)) && vrs.PurposeFromContext(ctx) == "" {
+	foreign := access.Foreign(u, access.RefOf(inc))
+	if g == access.Full && foreign && vrs.PurposeFromContext(ctx) == "" {
 		inc.Granularity, inc.PurposeRequired = access.Pseudonymised, true
+	}
+	if foreign {
+		foreignCopy(inc)
 	}
 	if personal {
 		if err := db.openPersonal(inc, id, version, keyID, ct); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if err := db.pseudonymise(ctx, u, sh, inc); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	return inc, nil
+	return inc, sh, nil
+}
+
+// foreignCopy leaves out of another country's record, full or
+// pseudonymised, what belongs to its owner: whom else it is shared with,
+// the officials who wrote it (by id and name) and the review note.
+func foreignCopy(inc *vrs.Incident) {
+	inc.ShareCountries, inc.ShareGroups = nil, nil
+	inc.CreatedBy, inc.UpdatedBy, inc.UpdatedName, inc.ReviewNote = 0, 0, "", ""
 }
 
 // readShares fills the partners of a record distributed to partners.
@@ -224,9 +233,19 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 	// A search by identifier or by words finds only records the user
 	// reads in full: a hit on a pseudonymised record would tell that the
 	// hidden name, number or narrative is in it.
+	// A hit on another country's record tells what it holds, as opening
+	// it would: without a stated purpose the search leaves other
+	// countries' records out, and with one each hit is logged for its
+	// owner (below).
 	least := access.Pseudonymised
-	if f.Identifier != "" || strings.TrimSpace(f.Text) != "" {
+	search := f.Identifier != "" || strings.TrimSpace(f.Text) != ""
+	if search {
 		least = access.Full
+		if vrs.PurposeFromContext(ctx) == "" {
+			own := *sh
+			own.Agreements = nil
+			sh = &own
+		}
 	}
 	branches := access.IncidentBranches(u, sh, least, &args)
 	if len(branches) == 0 {
@@ -384,7 +403,35 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 		}
 		page.Next = encodeCursor(v, last.ID)
 	}
+	if search {
+		if err := db.auditSearchHits(ctx, u, page.Items); err != nil {
+			return nil, err
+		}
+	}
 	return page, nil
+}
+
+// auditSearchHits logs, for their owner countries, the other countries'
+// records a search found (it ran with a stated purpose: see ListIncidents).
+func (db *DB) auditSearchHits(ctx context.Context, u *vrs.User, items []*vrs.IncidentSummary) error {
+	var hits []*vrs.IncidentSummary
+	for _, it := range items {
+		if access.Foreign(u, access.IncidentRef{AgencyID: it.AgencyID, Country: it.Country}) {
+			hits = append(hits, it)
+		}
+	}
+	if len(hits) == 0 {
+		return nil
+	}
+	return db.writeGrouped(ctx, func(t *tx) error {
+		for _, it := range hits {
+			inc := &vrs.Incident{ID: it.ID, AgencyID: it.AgencyID, Country: it.Country, Granularity: it.Granularity}
+			if err := t.audit(readEntry(ctx, u, inc, vrs.ActIncidentSearch, map[string]any{"version": it.Version})); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
 }
 
 // Caps of the counts that choose how a filter is searched (measured on
@@ -564,81 +611,4 @@ func decodeCursor(s string, kind byte) (any, int64, error) {
 		return n, id, nil
 	}
 	return v, id, nil
-}
-
-// IncidentHistory returns every version of an incident, oldest first, each
-// whole (personal data included, so that changes to it show); the read is
-// audited.
-func (db *DB) IncidentHistory(ctx context.Context, id int64) ([]*vrs.IncidentVersion, error) {
-	u, err := signedIn(ctx)
-	if err != nil {
-		return nil, err
-	}
-	cur, err := db.findIncident(ctx, u, id, true)
-	if err != nil {
-		return nil, err
-	}
-	sh, err := db.sharingFor(ctx, u)
-	if err != nil {
-		return nil, err
-	}
-	rows, err := db.reader.QueryContext(ctx, `SELECT v.version, v.status, v.body, v.personal, v.key_id, v.action, v.note, v.author_id, v.at, u.name
-		FROM incident_versions v LEFT JOIN users u ON u.id = v.author_id WHERE v.incident_id = $1 ORDER BY v.version`, id)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*vrs.IncidentVersion
-	for rows.Next() {
-		v := &vrs.IncidentVersion{Incident: &vrs.Incident{}}
-		var status, body string
-		var ct []byte
-		var keyID, at int64
-		var author sql.NullString
-		if err := rows.Scan(&v.Version, &status, &body, &ct, &keyID, &v.Action, &v.Note, &v.AuthorID, &at, &author); err != nil {
-			return nil, err
-		}
-		v.Status, v.At, v.AuthorName = vrs.IncidentStatus(status), fromMicros(at), author.String
-		if err := json.Unmarshal([]byte(body), v.Incident); err != nil {
-			return nil, fmt.Errorf("incident %d v%d: body: %w", id, v.Version, err)
-		}
-		if err := db.openPersonal(v.Incident, id, v.Version, keyID, ct); err != nil {
-			return nil, err
-		}
-		v.Incident.ID, v.Incident.Status, v.Incident.Version = id, v.Status, v.Version
-		v.Incident.AgencyID, v.Incident.AgencyName, v.Incident.Country = cur.AgencyID, cur.AgencyName, cur.Country
-		v.Incident.Granularity = cur.Granularity
-		if err := db.pseudonymise(ctx, u, sh, v.Incident); err != nil {
-			return nil, err
-		}
-		out = append(out, v)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	var action, note string
-	if err := db.reader.QueryRowContext(ctx, `SELECT action, note FROM incidents WHERE id = $1`, id).Scan(&action, &note); err != nil {
-		return nil, err
-	}
-	out = append(out, &vrs.IncidentVersion{Version: cur.Version, Status: cur.Status, AuthorID: cur.UpdatedBy, AuthorName: cur.UpdatedName,
-		At: cur.UpdatedAt, Action: action, Note: note, Incident: cur})
-	if !access.ReadWorkingVersions(u, access.IncidentRef{AgencyID: cur.AgencyID, Country: cur.Country, Status: cur.Status}) {
-		// Drafts and returns are the agency's working papers: persons
-		// removed before validation stay with the agency.
-		out = slices.DeleteFunc(out, func(v *vrs.IncidentVersion) bool { return v.Status != vrs.StatusValidated })
-	}
-	if cur.Granularity == access.Pseudonymised {
-		// Notes are free text and the officials who wrote them are
-		// named: neither travels in a pseudonymised copy.
-		for _, v := range out {
-			v.Note, v.AuthorID, v.AuthorName = "", 0, ""
-		}
-	}
-	err = db.writeGrouped(ctx, func(t *tx) error {
-		return t.audit(readEntry(ctx, u, cur, vrs.ActIncidentHistory, map[string]any{"versions": len(out)}))
-	})
-	if err != nil {
-		return nil, err
-	}
-	return out, nil
 }

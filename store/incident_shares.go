@@ -2,6 +2,8 @@ package store
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -23,24 +25,72 @@ func shareDefaults(inc *vrs.Incident, dist vrs.Distribution, tlp vrs.TLP) {
 }
 
 // agencyShareDefaults reads an agency's defaults before an incident is
-// sealed (the sealed body holds its distribution); an unknown agency is
-// refused later, in the transaction.
+// sealed (the sealed body holds its distribution). An unknown agency is
+// refused later, in the transaction; any other error fails the write
+// rather than fall back to a wider default than the agency chose.
 func (db *DB) agencyShareDefaults(ctx context.Context, inc *vrs.Incident) error {
 	if inc.Distribution != "" && inc.TLP != "" {
 		return nil
 	}
 	var dist, tlp string
 	err := db.reader.QueryRowContext(ctx, `SELECT default_distribution, default_tlp FROM agencies WHERE id = $1`, inc.AgencyID).Scan(&dist, &tlp)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil
+	}
 	if err != nil {
-		dist, tlp = string(vrs.DefaultDistribution), string(vrs.DefaultTLP)
+		return err
 	}
 	shareDefaults(inc, vrs.Distribution(dist), vrs.TLP(tlp))
 	return nil
 }
 
-// checkShares refuses partners that are the owner's own country or
-// sharing groups that do not exist.
-func checkShares(inc *vrs.Incident, groupExists func(int64) (bool, error)) error {
+// keepShares gives an update that leaves the distribution or label out
+// the record's current ones (with its partners), not the agency's
+// defaults: a correction must not widen who sees the record.
+func (t *tx) keepShares(inc *vrs.Incident) error {
+	if inc.Distribution != "" && inc.TLP != "" {
+		return nil
+	}
+	var dist, tlp string
+	if err := t.queryRow(`SELECT distribution, tlp FROM incidents WHERE id = $1`, inc.ID).Scan(&dist, &tlp); err != nil {
+		return err
+	}
+	if inc.TLP == "" {
+		inc.TLP = vrs.TLP(tlp)
+	}
+	if inc.Distribution != "" {
+		return nil
+	}
+	inc.Distribution = vrs.Distribution(dist)
+	if inc.Distribution != vrs.DistPartners || len(inc.ShareCountries)+len(inc.ShareGroups) > 0 {
+		return nil
+	}
+	rows, err := t.QueryContext(t.ctx, `SELECT country, 0 FROM incident_share_countries WHERE incident_id = $1
+		UNION ALL SELECT '', group_id FROM incident_share_groups WHERE incident_id = $1 ORDER BY 1, 2`, inc.ID)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c string
+		var g int64
+		if err := rows.Scan(&c, &g); err != nil {
+			return err
+		}
+		if c != "" {
+			inc.ShareCountries = append(inc.ShareCountries, c)
+		} else {
+			inc.ShareGroups = append(inc.ShareGroups, g)
+		}
+	}
+	return rows.Err()
+}
+
+// checkShares refuses partners that are the owner's own country, and
+// sharing groups that do not exist or that the record's country neither
+// owns nor belongs to: a group managed elsewhere, which its owner could
+// widen at will, would let another country choose who reads the record.
+func checkShares(inc *vrs.Incident, groupUsable func(id int64, country string) (bool, error)) error {
 	f := map[string]string{}
 	for i, c := range inc.ShareCountries {
 		if c == inc.Country {
@@ -48,7 +98,7 @@ func checkShares(inc *vrs.Incident, groupExists func(int64) (bool, error)) error
 		}
 	}
 	for i, g := range inc.ShareGroups {
-		ok, err := groupExists(g)
+		ok, err := groupUsable(g, inc.Country)
 		if err != nil {
 			return err
 		}
@@ -62,9 +112,10 @@ func checkShares(inc *vrs.Incident, groupExists func(int64) (bool, error)) error
 	return nil
 }
 
-func (t *tx) groupExists(id int64) (bool, error) {
+func (t *tx) groupUsable(id int64, country string) (bool, error) {
 	var n int
-	err := t.queryRow(`SELECT COUNT(*) FROM sharing_groups WHERE id = $1`, id).Scan(&n)
+	err := t.queryRow(`SELECT COUNT(*) FROM sharing_groups g WHERE g.id = $1 AND (g.owner = $2
+		OR EXISTS (SELECT 1 FROM sharing_group_members m WHERE m.group_id = g.id AND m.country = $2))`, id, country).Scan(&n)
 	return n > 0, err
 }
 
@@ -72,7 +123,7 @@ func (t *tx) groupExists(id int64) (bool, error) {
 // distribution and label (an insert writes them with the row) and drops
 // the partners of the version before.
 func (t *tx) writeShares(inc *vrs.Incident, replace bool) error {
-	if err := checkShares(inc, t.groupExists); err != nil {
+	if err := checkShares(inc, t.groupUsable); err != nil {
 		return err
 	}
 	if replace {
@@ -98,28 +149,30 @@ func (t *tx) writeShares(inc *vrs.Incident, replace bool) error {
 	return nil
 }
 
-// bulkGroups reads the ids of every sharing group once.
-func (db *DB) bulkGroups(ctx context.Context) ([]int64, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT id FROM sharing_groups ORDER BY id`)
+// bulkGroups reads once, for every sharing group, the countries that may
+// distribute records to it: its owner and its member countries.
+func (db *DB) bulkGroups(ctx context.Context) (map[int64][]string, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT id, owner FROM sharing_groups
+		UNION SELECT group_id, country FROM sharing_group_members WHERE country <> ''`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var ids []int64
+	m := map[int64][]string{}
 	for rows.Next() {
 		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var c string
+		if err := rows.Scan(&id, &c); err != nil {
 			return nil, err
 		}
-		ids = append(ids, id)
+		m[id] = append(m[id], c)
 	}
-	return ids, rows.Err()
+	return m, rows.Err()
 }
 
-func groupIn(ids []int64) func(int64) (bool, error) {
-	return func(id int64) (bool, error) {
-		_, ok := slices.BinarySearch(ids, id)
-		return ok, nil
+func groupIn(groups map[int64][]string) func(int64, string) (bool, error) {
+	return func(id int64, country string) (bool, error) {
+		return slices.Contains(groups[id], country), nil
 	}
 }
 

@@ -73,10 +73,30 @@ func (t *tx) writeMembers(g *vrs.SharingGroup) error {
 	return nil
 }
 
-func (t *tx) auditGroup(action string, g *vrs.SharingGroup, d map[string]any) error {
+// A group's change is logged for its owner and for every member country,
+// before and after (others: its members' records may travel by it, and a
+// record may name a group its country is a member of).
+func (t *tx) auditGroup(action string, g *vrs.SharingGroup, d map[string]any, before ...*vrs.SharingGroup) error {
 	d["name"], d["countries"], d["agency_ids"] = g.Name, g.Countries, g.AgencyIDs
-	return t.audit(&vrs.AuditEntry{Action: action, ObjectType: "sharing_group", ObjectID: strconv.FormatInt(g.ID, 10),
-		Country: g.Owner, Detail: detail(d)})
+	countries := []string{g.Owner}
+	for _, x := range append([]*vrs.SharingGroup{g}, before...) {
+		countries = append(countries, x.Countries...)
+		for _, id := range x.AgencyIDs {
+			var c string
+			if err := t.queryRow(`SELECT country FROM agencies WHERE id = $1`, id).Scan(&c); err == nil {
+				countries = append(countries, c)
+			}
+		}
+	}
+	slices.Sort(countries)
+	for _, c := range slices.Compact(countries) {
+		err := t.audit(&vrs.AuditEntry{Action: action, ObjectType: "sharing_group", ObjectID: strconv.FormatInt(g.ID, 10),
+			Country: c, Detail: detail(d)})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // CreateSharingGroup creates a group owned by the focal point's country
@@ -183,7 +203,7 @@ func (db *DB) UpdateSharingGroup(ctx context.Context, g *vrs.SharingGroup) error
 		if err := t.writeMembers(g); err != nil {
 			return err
 		}
-		return t.auditGroup(vrs.ActGroupUpdate, g, map[string]any{"changed": changed})
+		return t.auditGroup(vrs.ActGroupUpdate, g, map[string]any{"changed": changed}, old)
 	})
 }
 
@@ -203,11 +223,18 @@ func (db *DB) DeleteSharingGroup(ctx context.Context, id int64) error {
 		return err
 	}
 	return db.write(ctx, func(t *tx) error {
+		// The owner learns how many of its own records lose the group,
+		// never how many other countries' records named it.
+		var records int
+		err := t.queryRow(`SELECT COUNT(*) FROM incident_share_groups sg JOIN incidents i ON i.id = sg.incident_id
+			WHERE sg.group_id = $1 AND i.country = $2`, id, g.Owner).Scan(&records)
+		if err != nil {
+			return err
+		}
 		res, err := t.exec(`DELETE FROM incident_share_groups WHERE group_id = $1`, id)
 		if err != nil {
 			return err
 		}
-		records, _ := res.RowsAffected()
 		if _, err := t.exec(`DELETE FROM sharing_group_members WHERE group_id = $1`, id); err != nil {
 			return err
 		}

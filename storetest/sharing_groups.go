@@ -21,8 +21,11 @@ func testSharingGroups(t *testing.T, db *store.DB) {
 	if mekong.Owner != "TH" || mekong.Name != "Mekong partners" || strings.Join(mekong.Countries, ",") != "LA,VN" {
 		t.Fatalf("created %+v", mekong)
 	}
-	if e := lastAudit(t, db); e.Action != vrs.ActGroupCreate || e.Country != "TH" || e.ObjectID != fmt.Sprint(mekong.ID) {
-		t.Errorf("audit = %+v", e)
+	// Logged for the owner and for each member country.
+	for _, c := range []string{"TH", "LA", "VN"} {
+		if e := lastAuditOf(t, db, c); e.Action != vrs.ActGroupCreate || e.ObjectID != fmt.Sprint(mekong.ID) {
+			t.Errorf("audit of %s = %+v", c, e)
+		}
 	}
 	group := func(f func(g *vrs.SharingGroup)) *vrs.SharingGroup {
 		g := &vrs.SharingGroup{Name: "Other", Releasability: "All.", Countries: []string{"VN"}}
@@ -85,7 +88,7 @@ func testSharingGroups(t *testing.T, db *store.DB) {
 		if g.Owner != "TH" || g.Releasability != "Prosecutors too." || strings.Join(g.Countries, ",") != "VN" || len(g.AgencyIDs) != 0 {
 			t.Errorf("updated: %+v", g)
 		}
-		e := lastAudit(t, db)
+		e := lastAuditOf(t, db, "TH")
 		if e.Action != vrs.ActGroupUpdate || !strings.Contains(e.Detail, `"changed":["releasability","countries","agency_ids"]`) {
 			t.Errorf("audit = %+v", e)
 		}
@@ -122,7 +125,7 @@ func testSharingGroups(t *testing.T, db *store.DB) {
 		if count() != 0 {
 			t.Error("a deleted group still reaches records")
 		}
-		if e := lastAudit(t, db); e.Action != vrs.ActGroupDelete || !strings.Contains(e.Detail, `"records":1`) {
+		if e := lastAuditOf(t, db, "TH"); e.Action != vrs.ActGroupDelete || !strings.Contains(e.Detail, `"records":1`) {
 			t.Errorf("audit = %+v", e)
 		}
 		wantCode(t, db.DeleteSharingGroup(th, mekong.ID), vrs.ENOTFOUND)
@@ -210,4 +213,14 @@ func testSharingAgencyDefaults(t *testing.T, db *store.DB) {
 			}
 		}
 	})
+}
+
+// lastAuditOf returns the newest audit entry logged for a country.
+func lastAuditOf(t *testing.T, db *store.DB, country string) *vrs.AuditEntry {
+	t.Helper()
+	es, err := db.ListAudit(System(), vrs.AuditFilter{Country: country, Limit: 1})
+	if err != nil || len(es) == 0 {
+		t.Fatalf("audit of %s: %v (%d entries)", country, err, len(es))
+	}
+	return es[0]
 }

@@ -262,7 +262,8 @@ func (w *propertyWorld) genIncident(r *rand.Rand, k int, detected string) {
 			}
 		}
 		for _, g := range w.groups {
-			if r.IntN(2) == 0 {
+			// Only groups the record's country owns or belongs to.
+			if (g.Owner == a.Country || slices.Contains(g.Countries, a.Country)) && r.IntN(2) == 0 {
 				inc.ShareGroups = append(inc.ShareGroups, g.ID)
 			}
 		}

@@ -50,6 +50,8 @@ func claim(entries []audienceEntry, ref access.IncidentRef, u *vrs.User) vrs.Gra
 			return line("country", "", 0)
 		}
 		return vrs.GranNone
+	case u.ViewScope == vrs.ViewNone: // no record content, from abroad either
+		return vrs.GranNone
 	}
 	g := line("group_agency", u.Country, u.AgencyID)
 	if u.ViewScope == vrs.ViewCountry {

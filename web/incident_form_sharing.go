@@ -184,7 +184,11 @@ func (b *formBuilder) sharing() (*sharingFormView, error) {
 	b.show("share_groups", "f-share_groups", b.t("incident.share.groups"))
 	var ids []int64
 	for _, g := range groups {
-		ids = append(ids, g.ID)
+		// Only groups the record's country owns or belongs to (the store
+		// refuses others).
+		if g.Owner == country || slices.Contains(g.Countries, country) {
+			ids = append(ids, g.ID)
+		}
 	}
 	for _, id := range inc.ShareGroups {
 		if !slices.Contains(ids, id) {

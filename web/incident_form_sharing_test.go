@@ -163,8 +163,8 @@ func TestIncidentFormSharing(t *testing.T) {
 			{"ErrPartnersUnused", map[string][]string{"distribution": {"country"}, "share_countries": {"VN"}}, "f-share_countries", "apply only to the distribution"},
 			{"ErrOwnCountry", map[string][]string{"distribution": {"partners"}, "share_countries": {"VN", "TH"}}, "f-share_countries-TH", "Your own country always sees"},
 			{"ErrCountryUnknown", map[string][]string{"distribution": {"partners"}, "share_countries": {"QQ"}}, "f-share_countries-QQ", ""},
-			{"ErrGroupUnknown", map[string][]string{"distribution": {"partners"}, "share_groups": {"99999"}}, "f-share_groups-99999", "There is no such sharing group."},
-			{"ErrGroupNotNumber", map[string][]string{"distribution": {"partners"}, "share_groups": {"abc"}}, "f-share_groups", "There is no such sharing group."},
+			{"ErrGroupUnknown", map[string][]string{"distribution": {"partners"}, "share_groups": {"99999"}}, "f-share_groups-99999", "There is no such sharing group, or your country neither manages it nor belongs to it."},
+			{"ErrGroupNotNumber", map[string][]string{"distribution": {"partners"}, "share_groups": {"abc"}}, "f-share_groups", "There is no such sharing group, or your country neither manages it nor belongs to it."},
 			{"ErrDistribution", map[string][]string{"distribution": {"everyone"}}, "f-distribution", "Choose who may receive this record"},
 			{"ErrTLP", map[string][]string{"tlp": {"PURPLE"}}, "f-tlp", "Choose a TLP label"},
 		}
