@@ -373,11 +373,6 @@ func (a *API) incidentHistory(w http.ResponseWriter, r *http.Request) {
 	for i, v := range versions {
 		o := incidentVersionOut{Version: v.Version, Status: v.Status, Action: v.Action, AuthorID: v.AuthorID,
 			AuthorName: v.AuthorName, At: v.At, Note: v.Note, Changes: nonNil(vrs.DiffIncidents(prev, v.Incident))}
-		if v.Incident != nil && v.Incident.Granularity == vrs.GranPseudonymised {
-			// A review note is free text, like the narrative, and may
-			// name anyone: a pseudonymised copy goes without it.
-			o.Note = ""
-		}
 		if full && v.Incident != nil {
 			o.Incident = incidentOut(v.Incident)
 		}

@@ -23,7 +23,9 @@ func (db *DB) IncidentHistory(ctx context.Context, id int64) ([]*vrs.IncidentVer
 	if err != nil {
 		return nil, err
 	}
-	foreign := access.Foreign(u, access.RefOf(cur))
+	// Outsiders read a copy (foreignCopy): another country's users, and
+	// anyone who reads it pseudonymised.
+	foreign := access.Foreign(u, access.RefOf(cur)) || cur.Granularity == access.Pseudonymised
 	rows, err := db.reader.QueryContext(ctx, `SELECT v.version, v.status, v.body, v.personal, v.key_id, v.action, v.note, v.author_id, v.at, u.name
 		FROM incident_versions v LEFT JOIN users u ON u.id = v.author_id WHERE v.incident_id = $1 ORDER BY v.version`, id)
 	if err != nil {

@@ -105,7 +105,7 @@ func (db *DB) findIncident(ctx context.Context, u *vrs.User, id int64, personal 
 	if g == access.Full && foreign && vrs.PurposeFromContext(ctx) == "" {
 		inc.Granularity, inc.PurposeRequired = access.Pseudonymised, true
 	}
-	if foreign {
+	if foreign || inc.Granularity == access.Pseudonymised {
 		foreignCopy(inc)
 	}
 	if personal {
@@ -120,7 +120,7 @@ func (db *DB) findIncident(ctx context.Context, u *vrs.User, id int64, personal 
 }
 
 // foreignCopy leaves out of another country's record, full or
-// pseudonymised, what belongs to its owner: whom else it is shared with,
+// pseudonymised, and of any pseudonymised one, what belongs to its owner: whom else it is shared with,
 // the officials who wrote it (by id and name) and the review note.
 func foreignCopy(inc *vrs.Incident) {
 	inc.ShareCountries, inc.ShareGroups = nil, nil

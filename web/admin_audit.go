@@ -31,14 +31,16 @@ var auditActions = []string{
 	vrs.ActAuditView,
 	"incident.", vrs.ActIncidentCreate, vrs.ActIncidentUpdate, vrs.ActIncidentSubmit, vrs.ActIncidentWithdraw,
 	vrs.ActIncidentReturn, vrs.ActIncidentValidate, vrs.ActIncidentDelete, vrs.ActIncidentRead, vrs.ActIncidentHistory,
-	vrs.ActIncidentSearch, vrs.ActIncidentReseal,
+	vrs.ActIncidentSearch, vrs.ActIncidentReseal, vrs.ActIncidentReadShared,
+	"agreement.", vrs.ActAgreementPropose, vrs.ActAgreementAccept, vrs.ActAgreementDecline, vrs.ActAgreementRevoke,
+	"sharing_group.", vrs.ActGroupCreate, vrs.ActGroupUpdate, vrs.ActGroupDelete,
 	"rule.", vrs.ActRuleCreate, vrs.ActRuleUpdate, vrs.ActRuleDelete,
 	vrs.ActKeysRotate,
 }
 
 // auditObjectTypes are the object types the log names, offered as
 // suggestions; any value may be typed.
-var auditObjectTypes = []string{"agency", "country", "incident", "installation", "setting", "signin", "token", "unit", "user", "validation_rule"}
+var auditObjectTypes = []string{"agency", "agreement", "country", "incident", "installation", "setting", "sharing_group", "signin", "token", "unit", "user", "validation_rule"}
 
 type auditForm struct {
 	Action, Actor, ObjectType, ObjectID, Since, Until string
