@@ -11,7 +11,7 @@ import (
 // TLP label drawn from a stream of its own (seed, i), so that adding them
 // changed none of the incidents' other values; partners are the countries
 // its route, place and people touch, and the demo's sharing groups that
-// hold its owner (see Groups).
+// its owner country owns or belongs to (see Groups).
 
 // distWeights are the odds of each distribution (in vrs.Distributions
 // order: agency, country, partners, community, statistics) by type. Most
@@ -52,8 +52,9 @@ func pickIndex(r *rand.Rand, w [5]int) int {
 }
 
 // UseGroups tells the generator which sharing groups exist (with their
-// stored ids): incidents distributed to partners name those that include
-// their owner country or agency. Call it before generating.
+// stored ids, owners and members): incidents distributed to partners name
+// those that their owner country owns or belongs to. Call it before
+// generating.
 func (g *Generator) UseGroups(groups []*vrs.SharingGroup) {
 	g.groups = groups
 }
@@ -97,8 +98,8 @@ const maxPartners = 3
 
 // partners returns the other countries that incident inc touches (route,
 // place, nationalities of its people), nearest to its detection first,
-// and the groups that reach its owner and one of those countries or that
-// hold its agency.
+// and the groups its owner country may distribute to that reach one of
+// those countries or are networks of agencies.
 func (g *Generator) partners(inc *vrs.Incident) ([]string, []int64) {
 	var countries []string
 	add := func(c string) {
@@ -120,18 +121,19 @@ func (g *Generator) partners(inc *vrs.Incident) ([]string, []int64) {
 	}
 	var groups []int64
 	for _, gr := range g.groups {
-		if slices.Contains(gr.AgencyIDs, inc.AgencyID) {
-			groups = append(groups, gr.ID)
+		// Only the owner country and member countries may distribute
+		// records to a group (the store refuses others).
+		if gr.Owner != inc.Country && !slices.Contains(gr.Countries, inc.Country) {
 			continue
 		}
-		if !slices.Contains(gr.Countries, inc.Country) {
-			continue
-		}
+		// A network of agencies receives its owner's records; a group
+		// of countries those that touch another of its members.
+		reaches := len(gr.AgencyIDs) > 0
 		for _, c := range countries {
-			if slices.Contains(gr.Countries, c) {
-				groups = append(groups, gr.ID)
-				break
-			}
+			reaches = reaches || slices.Contains(gr.Countries, c)
+		}
+		if reaches {
+			groups = append(groups, gr.ID)
 		}
 	}
 	if len(countries) > maxPartners {
