@@ -203,14 +203,24 @@ type Branch struct {
 // ALL), instead of one OR that no index answers in order. No branch means
 // nothing is readable; the installation has the single branch "TRUE".
 func IncidentBranches(u *vrs.User, s *Sharing, least Granularity, args *[]any) []Branch {
+	return IncidentBranchesOf(u, s, least, "", args)
+}
+
+// IncidentBranchesOf is IncidentBranches for a list narrowed to the
+// records of one owner country (a filter the caller applies too): the
+// branches of the user's own country and of other countries that cannot
+// match it are left out, because a branch walks its index looking for
+// rows that the filter then drops, all of them. "" narrows nothing.
+func IncidentBranchesOf(u *vrs.User, s *Sharing, least Granularity, country string, args *[]any) []Branch {
 	if u == nil {
 		return nil
 	}
 	if u.System {
 		return []Branch{{"TRUE", strconv.Itoa(int(Full))}}
 	}
-	c := compiler{args: args, least: least}
+	c := compiler{args: args, least: least, only: country}
 	full := strconv.Itoa(int(Full))
+	own := country == "" || country == u.Country
 	work := workAgencies(u)
 	var out []Branch
 	for i, id := range work {
@@ -237,10 +247,10 @@ func IncidentBranches(u *vrs.User, s *Sharing, least Granularity, args *[]any) [
 	case vrs.ViewAgency, vrs.ViewCountry:
 		// Like the reference, the own agency's records are read "in the
 		// user's own country": a user without one reads none of them.
-		if u.Country != "" && !slices.Contains(work, u.AgencyID) {
+		if u.Country != "" && !slices.Contains(work, u.AgencyID) && own {
 			out = append(out, Branch{"(i.agency_id = " + c.arg(u.AgencyID) + " AND i.status = 'validated')", full})
 		}
-		if u.ViewScope == vrs.ViewCountry && u.Country != "" {
+		if u.ViewScope == vrs.ViewCountry && u.Country != "" && own {
 			cond := "i.country = " + c.arg(u.Country) + " AND i.status = 'validated' AND i.agency_id <> " + c.arg(u.AgencyID) + notWork()
 			if least >= Pseudonymised {
 				out = append(out, Branch{"(" + cond + " AND i.distribution NOT IN ('agency', 'statistics'))", full})
@@ -289,6 +299,7 @@ func IncidentGranularity(u *vrs.User, s *Sharing, least Granularity, args *[]any
 type compiler struct {
 	args  *[]any
 	least Granularity
+	only  string // the one owner country a list is narrowed to, or ""
 }
 
 func (c compiler) arg(v any) string {
@@ -335,7 +346,8 @@ func (c compiler) agreed(u *vrs.User, s *Sharing) (Branch, bool) {
 	}
 	var in []*vrs.SharingAgreement
 	for _, a := range s.Agreements {
-		if a.InForce(s.Today) && (a.Proposer == u.Country || a.Partner == u.Country) && a.Granularity >= c.least {
+		if a.InForce(s.Today) && (a.Proposer == u.Country || a.Partner == u.Country) && a.Granularity >= c.least &&
+			(c.only == "" || a.Other(u.Country) == c.only) {
 			in = append(in, a)
 		}
 	}

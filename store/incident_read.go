@@ -247,7 +247,7 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 			sh = &own
 		}
 	}
-	branches := access.IncidentBranches(u, sh, least, &args)
+	branches := access.IncidentBranchesOf(u, sh, least, strings.ToUpper(strings.TrimSpace(f.Country)), &args)
 	if len(branches) == 0 {
 		return empty, nil
 	}
