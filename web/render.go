@@ -102,7 +102,8 @@ func (s *Server) parseTemplates() (map[string]*template.Template, error) {
 			return false
 		},
 	}
-	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html")
+	// Partials are pieces that several pages show (templates/partials).
+	layout, err := template.New("layout").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials/*.html")
 	if err != nil {
 		return nil, err
 	}
