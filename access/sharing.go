@@ -4,6 +4,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync/atomic"
 
 	"vrs"
 )
@@ -260,9 +261,7 @@ func IncidentBranchesOf(u *vrs.User, s *Sharing, least Granularity, country stri
 			}
 		}
 	}
-	if b, ok := c.agreed(u, s); ok {
-		out = append(out, b)
-	}
+	out = append(out, c.agreed(u, s)...)
 	return out
 }
 
@@ -335,14 +334,15 @@ func (c compiler) regional(notWork func() string) (Branch, bool) {
 		"CASE WHEN i.distribution = 'statistics' THEN " + strconv.Itoa(int(Aggregate)) + " ELSE " + strconv.Itoa(int(Pseudonymised)) + " END"}, true
 }
 
-// agreed is the branch of other countries' records that reach u through
-// agreements: their country among the partners of agreements in force,
+// agreed are the branches of other countries' records that reach u
+// through agreements (one, or one per partner country when there are
+// few): their country among the partners of agreements in force,
 // their distribution including u, and one agreement covering them; the
 // granularity is that of the finest covering agreement (CASE takes the
 // first match, so the finest come first).
-func (c compiler) agreed(u *vrs.User, s *Sharing) (Branch, bool) {
+func (c compiler) agreed(u *vrs.User, s *Sharing) []Branch {
 	if s == nil || u.Country == "" || s.Reciprocity && !s.Contributors[u.Country] || !readsRecords(u) {
-		return Branch{}, false
+		return nil
 	}
 	var in []*vrs.SharingAgreement
 	for _, a := range s.Agreements {
@@ -361,7 +361,7 @@ func (c compiler) agreed(u *vrs.User, s *Sharing) (Branch, bool) {
 	}
 	community := countryView && s.Members[u.Country]
 	if len(in) == 0 || !community && !countryView && len(groups) == 0 {
-		return Branch{}, false
+		return nil
 	}
 	var audience []string
 	if community {
@@ -381,12 +381,19 @@ func (c compiler) agreed(u *vrs.User, s *Sharing) (Branch, bool) {
 		partners = append(partners, "EXISTS (SELECT 1 FROM incident_share_groups sg WHERE sg.incident_id = i.id AND sg.group_id IN ("+c.args64(groups)+"))")
 	}
 	audience = append(audience, "(i.distribution = 'partners' AND ("+strings.Join(partners, " OR ")+"))")
-	var others []string
-	var covers, grans []string
+	// Per other country: the covers of its agreements (finest first) and
+	// the CASE of their granularities.
+	type partner struct {
+		country       string
+		covers, grans []string
+	}
+	var byCountry []*partner
 	for _, a := range in {
 		o := a.Other(u.Country)
-		if !slices.Contains(others, o) {
-			others = append(others, o)
+		k := slices.IndexFunc(byCountry, func(p *partner) bool { return p.country == o })
+		if k < 0 {
+			byCountry = append(byCountry, &partner{country: o})
+			k = len(byCountry) - 1
 		}
 		types := make([]string, len(a.Types))
 		for i, t := range a.Types {
@@ -399,18 +406,49 @@ func (c compiler) agreed(u *vrs.User, s *Sharing) (Branch, bool) {
 		if a.DataTo != "" {
 			cover += " AND i.detected_on <= " + c.arg(a.DataTo)
 		}
-		covers = append(covers, "("+cover+")")
-		grans = append(grans, " WHEN "+cover+" THEN "+strconv.Itoa(int(a.Granularity)))
+		byCountry[k].covers = append(byCountry[k].covers, "("+cover+")")
+		byCountry[k].grans = append(byCountry[k].grans, " WHEN "+cover+" THEN "+strconv.Itoa(int(a.Granularity)))
 	}
-	slices.Sort(others)
-	cond := "(i.status = 'validated' AND i.country IN (" + c.strs(others) + ") AND (" + strings.Join(audience, " OR ") +
-		") AND (" + strings.Join(covers, " OR ") + "))"
-	gran := "CASE" + strings.Join(grans, "") + " ELSE 0 END"
-	if c.least <= Aggregate && community {
-		gran = "CASE WHEN i.distribution = 'statistics' THEN " + strconv.Itoa(int(Aggregate)) + " ELSE " + gran + " END"
+	slices.SortFunc(byCountry, func(a, b *partner) int { return strings.Compare(a.country, b.country) })
+	aud := strings.Join(audience, " OR ")
+	branch := func(countries []string, covers, grans []string) Branch {
+		cond := "(i.status = 'validated' AND i.country IN (" + c.strs(countries) + ") AND (" + aud + ") AND (" + strings.Join(covers, " OR ") + "))"
+		gran := "CASE" + strings.Join(grans, "") + " ELSE 0 END"
+		if c.least <= Aggregate && community {
+			gran = "CASE WHEN i.distribution = 'statistics' THEN " + strconv.Itoa(int(Aggregate)) + " ELSE " + gran + " END"
+		}
+		return Branch{cond, gran}
 	}
-	return Branch{cond, gran}, true
+	// A few partner countries: one branch each, down the index of its
+	// country in the list's order (disjoint by country). Many: one walk
+	// of all validated records, which the index decides alone, is
+	// cheaper than as many walks (docs/benchmarks.md, bench sharing).
+	if len(byCountry) <= int(splitPartners.Load()) {
+		out := make([]Branch, len(byCountry))
+		for i, p := range byCountry {
+			out[i] = branch([]string{p.country}, p.covers, p.grans)
+		}
+		return out
+	}
+	var countries, covers, grans []string
+	for _, p := range byCountry {
+		countries = append(countries, p.country)
+		covers = append(covers, p.covers...)
+		grans = append(grans, p.grans...)
+	}
+	return []Branch{branch(countries, covers, grans)}
 }
+
+// splitPartners is the most partner countries whose records a user
+// reads through one branch each (see compiler.agreed).
+var splitPartners atomic.Int32
+
+func init() { splitPartners.Store(8) }
+
+// SetSplitPartners changes splitPartners and returns the old value: the
+// property test runs both shapes of the SQL (its worlds have few
+// countries).
+func SetSplitPartners(n int) int { return int(splitPartners.Swap(int32(n))) }
 
 // Foreign reports whether u reads r as another country's record: not the
 // installation, not u's country, not an agency u works for. Such reads are
