@@ -309,7 +309,11 @@ func (s *Server) incidentView(r *http.Request, inc *vrs.Incident) *incidentDetai
 		markPseudonyms(d)
 	}
 	d.Created = t("incident.view.created", inc.CreatedAt.UTC().Format("2006-01-02 15:04 UTC"))
-	d.Updated = t("incident.view.updated", inc.UpdatedAt.UTC().Format("2006-01-02 15:04 UTC"), inc.UpdatedName)
+	by := inc.UpdatedName
+	if by == "" { // another country's officials are not named: their agency is
+		by = inc.AgencyName
+	}
+	d.Updated = t("incident.view.updated", inc.UpdatedAt.UTC().Format("2006-01-02 15:04 UTC"), by)
 	return d
 }
 

@@ -69,6 +69,10 @@ func (s *Server) renderHistory(w http.ResponseWriter, r *http.Request, pf *purpo
 	for _, v := range versions {
 		vv := versionView{Version: v.Version, Status: v.Status, StatusLabel: codeLabel("incident_status", string(v.Status)),
 			Action: s.actionLabel(r, v.Action), Author: v.AuthorName, At: v.At.UTC().Format("2006-01-02 15:04 UTC"), Note: v.Note}
+		if vv.Author == "" && v.Incident != nil {
+			// Another country's officials are not named: their agency is.
+			vv.Author = v.Incident.AgencyName
+		}
 		if prev == nil {
 			vv.Created = true
 		} else {
