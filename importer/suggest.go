@@ -34,7 +34,7 @@ const (
 	scoreName    = 0.95
 	scoreWords   = 0.8 // every word of the value is a word of the name
 	scoreSimilar = 0.88
-	minScore     = 0.7
+	minScore     = 0.75
 	maxSuggest   = 5
 )
 
@@ -49,7 +49,8 @@ func SuggestFields(column string) []Suggestion {
 	var out []Suggestion
 	for _, f := range Fields {
 		best := Suggestion{Value: f.Path}
-		for _, name := range fieldNames(f.Path) {
+		names, last := fieldNames(f.Path)
+		for _, name := range names {
 			var s Suggestion
 			switch {
 			case name == n:
@@ -58,6 +59,11 @@ func SuggestFields(column string) []Suggestion {
 				s = Suggestion{Score: scoreName, Reason: "name"}
 			default:
 				s = Suggestion{Score: scoreSimilar * jaroWinkler(nc, strings.ReplaceAll(name, " ", "")), Reason: "similar"}
+			}
+			if name == last && name != names[0] && s.Score > scoreWords && !slices.Contains(names[2:], name) {
+				// The last part of a path alone ("date" of
+				// transactions[].date) is a guess, unless a synonym.
+				s = Suggestion{Score: scoreWords, Reason: "words"}
 			}
 			if s.Score > best.Score {
 				best.Score, best.Reason = s.Score, s.Reason
@@ -253,7 +259,7 @@ var aliases = map[string]map[string][]string{
 		"TR": {"Turkey", "Turkiye"}, "MD": {"Moldova"}, "VE": {"Venezuela"}, "BN": {"Brunei"},
 		"TL": {"East Timor", "Timor Leste"}, "MK": {"Macedonia"}, "CV": {"Cape Verde"}, "SZ": {"Swaziland"},
 		"VA": {"Vatican"}, "FM": {"Micronesia"}, "PS": {"Palestine"}, "CD": {"DR Congo", "DRC", "Congo-Kinshasa"},
-		"CG": {"Congo-Brazzaville"}, "AE": {"UAE", "Emirates"}, "TW": {"Taiwan"}, "HK": {"Hong Kong"},
+		"CG": {"Congo-Brazzaville", "Republic of the Congo", "Congo Republic"}, "AE": {"UAE", "Emirates"}, "TW": {"Taiwan"}, "HK": {"Hong Kong"},
 		"MO": {"Macau", "Macao"}, "PH": {"Philippines"}, "NL": {"Holland"},
 	},
 	"sex": {
@@ -383,17 +389,15 @@ var fieldSynonyms = map[string][]string{
 	"transactions[].purpose":  {"payment purpose", "purpose of payment", "purpose"},
 }
 
-// fieldNames returns the normalised names of a field: its path, its last
-// segment and its synonyms.
-func fieldNames(path string) []string {
-	names := []string{fieldNorm(path)}
-	if i := strings.LastIndexByte(path, '.'); i >= 0 {
-		names = append(names, fieldNorm(path[i+1:]))
-	}
+// fieldNames returns the normalised names of a field: its path, the last
+// segment of its path, then its synonyms.
+func fieldNames(path string) (names []string, last string) {
+	last = fieldNorm(path[strings.LastIndexByte(path, '.')+1:])
+	names = []string{fieldNorm(path), last}
 	for _, s := range fieldSynonyms[path] {
 		names = append(names, fieldNorm(s))
 	}
-	return names
+	return names, last
 }
 
 // jaroWinkler is the Jaro-Winkler similarity of two strings, from 0
