@@ -223,6 +223,35 @@ func (a *Applier) number(v string) (float64, string) {
 var excelEpoch = time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC)
 
 func (a *Applier) date(v string) (string, string) {
+	if d, key := a.dateOnly(v); key == "" {
+		return d, ""
+	}
+	// A date with a time of day ("2025-03-31 14:05", "2025-03-31T14:05:00Z",
+	// as spreadsheets and databases export them): the date part.
+	if i := strings.IndexAny(v, " T"); i > 0 {
+		if d, key := a.dateOnly(v[:i]); key == "" && validTime(v[i+1:]) {
+			return d, ""
+		}
+	}
+	return "", "import.value_date"
+}
+
+// validTime reports whether s looks like a time of day, optionally with
+// seconds, fraction and zone: "14:05", "14:05:00.5Z", "2:05 PM".
+func validTime(s string) bool {
+	s = strings.TrimSpace(s)
+	if len(s) < 4 || len(s) > 40 || s[0] < '0' || s[0] > '9' || !strings.Contains(s, ":") {
+		return false
+	}
+	for _, r := range s {
+		if !(r >= '0' && r <= '9' || strings.ContainsRune(":.+-Z AaPpMm", r)) {
+			return false
+		}
+	}
+	return true
+}
+
+func (a *Applier) dateOnly(v string) (string, string) {
 	for _, l := range a.layouts {
 		if l == DateExcel {
 			if d, ok := excelDate(v, a.decimal); ok {
