@@ -142,6 +142,54 @@ func SuggestCodes(list, value string) []Suggestion {
 	return rank(out)
 }
 
+// SuggestValues is SuggestCodes for the code list of a field path; it
+// returns nil for a field that takes no codes.
+func SuggestValues(field, value string) []Suggestion {
+	f, ok := LookupField(field)
+	if !ok || f.Kind != KindCode {
+		return nil
+	}
+	return SuggestCodes(f.List, value)
+}
+
+// SuggestMapping drafts a mapping for a header row: each column goes to
+// its confident field suggestion, or is ignored. A single-valued field
+// goes to the column that matches it best (the first on a tie), so that
+// the draft always validates; a person reviews it before use.
+func SuggestMapping(header []string) *Mapping {
+	m := &Mapping{Columns: []Column{}}
+	type pick struct {
+		col   int
+		score float64
+	}
+	taken := map[string]pick{}
+	seen := map[string]bool{}
+	for _, h := range header {
+		h = strings.TrimPrefix(h, "\ufeff")
+		k := normHeader(h)
+		if k == "" || seen[k] || len([]rune(h)) > MaxNameLen || len(m.Columns) >= MaxColumns {
+			continue
+		}
+		seen[k] = true
+		c := Column{Source: h}
+		if s := SuggestFields(h); len(s) > 0 && s[0].Score >= Confident {
+			f, _ := LookupField(s[0].Value)
+			p, dup := taken[f.Path]
+			switch {
+			case f.Multi || !dup:
+				c.Field = f.Path
+				taken[f.Path] = pick{len(m.Columns), s[0].Score}
+			case s[0].Score > p.score:
+				m.Columns[p.col].Field = ""
+				c.Field = f.Path
+				taken[f.Path] = pick{len(m.Columns), s[0].Score}
+			}
+		}
+		m.Columns = append(m.Columns, c)
+	}
+	return m
+}
+
 func rank(s []Suggestion) []Suggestion {
 	slices.SortStableFunc(s, func(a, b Suggestion) int {
 		switch {

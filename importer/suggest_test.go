@@ -2,6 +2,7 @@ package importer
 
 import (
 	"math"
+	"reflect"
 	"testing"
 	"unicode/utf8"
 )
@@ -272,4 +273,41 @@ func FuzzSuggest(f *testing.F) {
 			t.Errorf("normalize(%q) = %q is not valid UTF-8", value, n)
 		}
 	})
+}
+
+func TestSuggestValues(t *testing.T) {
+	if got := SuggestValues("persons[].nationalities", "Vietnam"); len(got) == 0 || got[0].Value != "VN" {
+		t.Errorf("nationalities: %+v", got)
+	}
+	if got := SuggestValues("persons[].sex", "M"); len(got) == 0 || got[0].Value != "male" {
+		t.Errorf("sex: %+v", got)
+	}
+	for _, f := range []string{"reference", "persons[].age", "nope"} {
+		if got := SuggestValues(f, "VN"); got != nil {
+			t.Errorf("%s: %+v, want nil", f, got)
+		}
+	}
+}
+
+func TestSuggestMapping(t *testing.T) {
+	header := []string{"\ufeffCase No", "Date detected", "Detection date", "Nationality", "Citizenship", "Gender", "Vessel name", "", "gender"}
+	m := SuggestMapping(header)
+	if err := m.Validate(); err != nil {
+		t.Fatalf("draft does not validate: %v", err)
+	}
+	got := map[string]string{}
+	for _, c := range m.Columns {
+		got[c.Source] = c.Field
+	}
+	want := map[string]string{
+		"Case No": "reference", "Date detected": "detected_on", "Detection date": "",
+		"Nationality": "persons[].nationalities", "Citizenship": "persons[].nationalities",
+		"Gender": "persons[].sex", "Vessel name": "",
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("draft = %v, want %v", got, want)
+	}
+	if _, err := m.Bind(header); err != nil {
+		t.Errorf("Bind: %v", err)
+	}
 }
