@@ -93,9 +93,12 @@ func (m *Mapping) Bind(header []string) (*Applier, error) {
 // short row reads as if padded with empty cells; extra cells are ignored.
 // Values of a multi-valued field keep the column order, without repeats.
 func (a *Applier) Apply(cells []string) (map[string][]string, []CellError) {
-	out := map[string][]string{}
+	out := make(map[string][]string, len(a.cols))
+	// Single values share one backing array: two allocations a row, not
+	// one a field.
+	single := make([]string, len(a.cols))
 	var errs []CellError
-	for _, c := range a.cols {
+	for i, c := range a.cols {
 		var raw string
 		if c.index < len(cells) {
 			raw = cells[c.index]
@@ -129,6 +132,11 @@ func (a *Applier) Apply(cells []string) (map[string][]string, []CellError) {
 				if contains(out[c.field.Path], v) {
 					continue
 				}
+			}
+			if !c.field.Multi {
+				single[i] = v
+				out[c.field.Path] = single[i : i+1 : i+1]
+				continue
 			}
 			out[c.field.Path] = append(out[c.field.Path], v)
 		}
