@@ -153,6 +153,9 @@ func LoadMapping(r io.Reader) (*Mapping, error) {
 	if err := dec.Decode(&m); err != nil {
 		return nil, vrs.Errorf(vrs.EINVALID, "import.mapping_json", err.Error())
 	}
+	if _, err := dec.Token(); err != io.EOF {
+		return nil, vrs.Errorf(vrs.EINVALID, "import.mapping_json", "data after the mapping")
+	}
 	if err := m.Validate(); err != nil {
 		return nil, err
 	}
@@ -241,13 +244,22 @@ func (m *Mapping) Validate() error {
 			fe[p+".values"] = "import.mapping_too_many"
 			continue
 		}
-		if f.Kind == KindCode {
-			for _, to := range c.Values {
-				if to = strings.TrimSpace(to); to != "" && !hasCode(f.List, to) {
-					fe[p+".values"] = "import.mapping_value_code"
-					break
-				}
+		// Two source values that differ only in case or spacing must
+		// not map to different targets: which one a cell takes would
+		// depend on chance.
+		folded := make(map[string]string, len(c.Values))
+		for from, to := range c.Values {
+			to = strings.TrimSpace(to)
+			if f.Kind == KindCode && to != "" && !hasCode(f.List, to) {
+				fe[p+".values"] = "import.mapping_value_code"
+				break
 			}
+			k := normHeader(from)
+			if prev, dup := folded[k]; dup && prev != to {
+				fe[p+".values"] = "import.mapping_value_twice"
+				break
+			}
+			folded[k] = to
 		}
 	}
 	if len(fe) > 0 {

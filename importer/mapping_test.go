@@ -70,6 +70,9 @@ func TestMappingValidate(t *testing.T) {
 			map[string]string{"delimiter": "import.mapping_delimiter"}},
 		{"ErrEncoding", func(m *Mapping) { m.Encoding = "ebcdic" },
 			map[string]string{"encoding": "import.mapping_encoding"}},
+		{"ErrValueTwice", func(m *Mapping) { m.Columns[3].Values["m "] = "female" },
+			map[string]string{"columns[3].values": "import.mapping_value_twice"}},
+		{"OKValueTwiceSameTarget", func(m *Mapping) { m.Columns[3].Values["m "] = "male" }, nil},
 		{"ErrValueCode", func(m *Mapping) { m.Columns[3].Values["X"] = "xx" },
 			map[string]string{"columns[3].values": "import.mapping_value_code"}},
 	}
@@ -123,6 +126,7 @@ func TestMappingSaveLoad(t *testing.T) {
 		"ErrUnknownKey": `{"columns": [], "decimals": ","}`,
 		"ErrNotJSON":    `{"columns": [`,
 		"ErrType":       `{"columns": "x"}`,
+		"ErrTrailing":   `{"columns": []} {"columns": []}`,
 	} {
 		t.Run(name, func(t *testing.T) {
 			_, err := LoadMapping(strings.NewReader(in))

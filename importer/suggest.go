@@ -19,8 +19,8 @@ type Suggestion struct {
 	Value string  `json:"value"`
 	Label string  `json:"label,omitempty"`
 	Score float64 `json:"score"`
-	// Reason says how it was found: "code", "alpha3", "name", "alias",
-	// "words" or "similar".
+	// Reason says how it was found: "code", "alpha3", "numeric", "name",
+	// "alias", "words" or "similar".
 	Reason string `json:"reason"`
 }
 

@@ -73,10 +73,7 @@ func (m *Mapping) Bind(header []string) (*Applier, error) {
 		if len(c.Values) > 0 {
 			bc.folded = make(map[string]string, len(c.Values))
 			for from, to := range c.Values {
-				k := normHeader(from)
-				if _, dup := bc.folded[k]; !dup || from == k {
-					bc.folded[k] = to
-				}
+				bc.folded[normHeader(from)] = to // Validate: no conflicts
 			}
 		}
 		a.cols = append(a.cols, bc)
