@@ -266,3 +266,51 @@ func FuzzCSVReader(f *testing.F) {
 		}
 	})
 }
+
+// TestCSVFixtures reads the sample files in testdata, one per encoding and
+// delimiter, as an agency would send them.
+func TestCSVFixtures(t *testing.T) {
+	cases := []struct {
+		file    string
+		enc     Encoding
+		delim   rune
+		header  []string
+		rows    []Row
+		rowErrs int
+	}{
+		{"utf8_bom_comma.csv", UTF8, ',', []string{"agency_reference", "nationality", "age", "note"}, []Row{
+			{2, []string{"A-1", "VNM", "31", `Hà Nội, "north"`}}, {3, []string{"A-2", "THA", "", "=1+1"}}}, 0},
+		{"windows1252_semicolon.csv", Windows1252, ';', []string{"référence", "pays", "âge"}, []Row{
+			{2, []string{"B-1", "Côte d'Ivoire", "25"}}, {3, []string{"B-2", "São Tomé", "€ 40"}}}, 0},
+		{"tis620_tab.csv", TIS620, '\t', []string{"ref", "ชื่อ"}, []Row{
+			{2, []string{"T-1", "สมชาย"}}, {3, []string{"T-2", "บุญมี"}}}, 0},
+		{"utf16le.csv", UTF16LE, ',', []string{"ref", "name"}, []Row{
+			{2, []string{"U-1", "Nguyễn Thị"}}, {3, []string{"U-2", "😀"}}}, 0},
+		{"utf16be_nobom.csv", UTF16BE, ';', []string{"ref", "name"}, []Row{{2, []string{"U-1", "Zoë"}}}, 0},
+		{"ragged.csv", UTF8, ',', []string{"a", "b", "c"}, []Row{
+			{2, []string{"1", "2", "3"}}, {3, []string{"4", "5"}}, {4, []string{"6", "7", "8", "9"}}}, 2},
+	}
+	for _, tc := range cases {
+		t.Run(tc.file, func(t *testing.T) {
+			fh, err := os.Open(filepath.Join("testdata", tc.file))
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer fh.Close()
+			r, err := NewCSVReader(fh, CSVOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Encoding() != tc.enc || r.Delimiter() != tc.delim || !reflect.DeepEqual(r.Header(), tc.header) {
+				t.Errorf("read %s %q %q, want %s %q %q", r.Encoding(), r.Delimiter(), r.Header(), tc.enc, tc.delim, tc.header)
+			}
+			rows, rowErrs, err := readAllRows(r)
+			if err != nil || len(rowErrs) != tc.rowErrs {
+				t.Fatalf("err %v, row errors %v", err, rowErrs)
+			}
+			if !reflect.DeepEqual(rows, tc.rows) {
+				t.Errorf("rows %v, want %v", rows, tc.rows)
+			}
+		})
+	}
+}

@@ -256,3 +256,28 @@ func FuzzXLSXReader(f *testing.F) {
 		}
 	})
 }
+
+func TestXLSXFixture(t *testing.T) {
+	x, err := OpenXLSX("testdata/cases.xlsx", XLSXOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	rows, rowErrs, err := readAllRows(x)
+	if err != nil || rowErrs != nil {
+		t.Fatal(err, rowErrs)
+	}
+	want := []Row{{2, []string{"X-1", "45292", "VNM", "3"}}, {3, []string{"X-2", "", "สมชาย", ""}}}
+	if x.Sheet() != "Cases" || !reflect.DeepEqual(rows, want) {
+		t.Errorf("sheet %q rows %v, want %v", x.Sheet(), rows, want)
+	}
+	// Formatted values show the date as the spreadsheet does.
+	y, err := OpenXLSX("testdata/cases.xlsx", XLSXOptions{Sheet: "Persons", Formatted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer y.Close()
+	if r, err := y.Next(); err != nil || r.Cells[1] != "Ana" {
+		t.Errorf("Persons: %v %v", r, err)
+	}
+}
