@@ -300,15 +300,29 @@ func listIndex(list string) *codeIndex {
 // aliases are common names that the code lists' labels do not give.
 var aliases = map[string]map[string][]string{
 	"country": {
-		"VN": {"Vietnam"}, "LA": {"Laos"}, "KR": {"South Korea"}, "KP": {"North Korea", "DPRK"},
-		"IR": {"Iran", "Persia"}, "SY": {"Syria"}, "RU": {"Russia"}, "BO": {"Bolivia"},
-		"GB": {"United Kingdom", "UK", "Great Britain", "Britain", "England"}, "US": {"United States", "USA", "US", "America"},
-		"TZ": {"Tanzania"}, "CI": {"Ivory Coast", "Cote d'Ivoire"}, "MM": {"Burma"}, "CZ": {"Czech Republic"},
-		"TR": {"Turkey", "Turkiye"}, "MD": {"Moldova"}, "VE": {"Venezuela"}, "BN": {"Brunei"},
+		"VN": {"Vietnam", "Vietnamese"}, "LA": {"Laos", "Lao", "Laotian"}, "KR": {"South Korea"}, "KP": {"North Korea", "DPRK"},
+		"IR": {"Iran", "Persia", "Iranian"}, "SY": {"Syria", "Syrian"}, "RU": {"Russia", "Russian"}, "BO": {"Bolivia"},
+		"GB": {"United Kingdom", "UK", "Great Britain", "Britain", "England", "British"}, "US": {"United States", "USA", "US", "America", "American"},
+		"TZ": {"Tanzania"}, "CI": {"Ivory Coast", "Cote d'Ivoire"}, "MM": {"Burma", "Burmese"}, "CZ": {"Czech Republic"},
+		"TR": {"Turkey", "Turkiye", "Turkish"}, "MD": {"Moldova"}, "VE": {"Venezuela"}, "BN": {"Brunei", "Bruneian"},
 		"TL": {"East Timor", "Timor Leste"}, "MK": {"Macedonia"}, "CV": {"Cape Verde"}, "SZ": {"Swaziland"},
 		"VA": {"Vatican"}, "FM": {"Micronesia"}, "PS": {"Palestine"}, "CD": {"DR Congo", "DRC", "Congo-Kinshasa"},
 		"CG": {"Congo-Brazzaville", "Republic of the Congo", "Congo Republic"}, "AE": {"UAE", "Emirates"}, "TW": {"Taiwan"}, "HK": {"Hong Kong"},
-		"MO": {"Macau", "Macao"}, "PH": {"Philippines"}, "NL": {"Holland"},
+		"MO": {"Macau", "Macao"}, "PH": {"Philippines", "Filipino", "Filipina"}, "NL": {"Holland"},
+
+		// Nationalities as files often write them; only those that name
+		// one country ("Korean", "Guinean", "Congolese" do not).
+		"AF": {"Afghan"}, "AU": {"Australian"}, "BD": {"Bangladeshi"}, "BT": {"Bhutanese"},
+		"KH": {"Cambodian", "Khmer"}, "CN": {"Chinese"}, "FJ": {"Fijian"}, "IN": {"Indian"}, "ID": {"Indonesian"},
+		"IQ": {"Iraqi"}, "JP": {"Japanese"}, "JO": {"Jordanian"}, "KI": {"I-Kiribati"},
+		"MY": {"Malaysian"}, "MV": {"Maldivian"}, "MN": {"Mongolian"},
+		"NP": {"Nepali", "Nepalese"}, "NZ": {"New Zealander"}, "PK": {"Pakistani"},
+		"PG": {"Papua New Guinean"}, "SB": {"Solomon Islander"}, "SG": {"Singaporean"}, "LK": {"Sri Lankan"},
+		"TH": {"Thai"}, "TO": {"Tongan"}, "VU": {"Ni-Vanuatu"}, "WS": {"Samoan"},
+		"SO": {"Somali"}, "ER": {"Eritrean"}, "ET": {"Ethiopian"}, "SD": {"Sudanese"}, "SS": {"South Sudanese"},
+		"NG": {"Nigerian"}, "EG": {"Egyptian"}, "LY": {"Libyan"}, "MA": {"Moroccan"}, "TN": {"Tunisian"}, "DZ": {"Algerian"},
+		"FR": {"French"}, "DE": {"German"}, "IT": {"Italian"}, "ES": {"Spanish"}, "UA": {"Ukrainian"},
+		"YE": {"Yemeni"}, "LB": {"Lebanese"}, "SA": {"Saudi"}, "UZ": {"Uzbek"}, "TJ": {"Tajik"}, "KG": {"Kyrgyz"},
 	},
 	"sex": {
 		"male": {"M", "Man", "Men", "Masculine", "Boy"}, "female": {"F", "Woman", "Women", "Feminine", "Girl"},

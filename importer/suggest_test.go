@@ -26,6 +26,9 @@ func TestSuggestCodes(t *testing.T) {
 		{"country", "Bolivia", "BO"},
 		{"country", "Lao People's Democratic Republic", "LA"},
 		{"country", "Laos", "LA"},
+		{"country", "Vietnamese", "VN"},
+		{"country", "Thai", "TH"},
+		{"country", "Filipina", "PH"},
 		{"country", "Niger", "NE"},
 		{"country", "Nigeria", "NG"},
 		{"country", "Guinea", "GN"},
@@ -47,6 +50,8 @@ func TestSuggestCodes(t *testing.T) {
 		{"country", "Vietnamm", ""},
 		{"country", "Viet", ""},
 		{"country", "Korea", ""},
+		{"country", "Korean", ""},
+		{"country", "Guinean", ""},
 		{"country", "Nigeri", ""},
 		{"country", "Austrlia", ""},
 		{"country", "Republic", ""},
@@ -309,5 +314,23 @@ func TestSuggestMapping(t *testing.T) {
 	}
 	if _, err := m.Bind(header); err != nil {
 		t.Errorf("Bind: %v", err)
+	}
+}
+
+// TestAliases: every alias names a code of its list, and reads as that
+// code alone, confidently (no alias collides with another code's name).
+func TestAliases(t *testing.T) {
+	for list, codes := range aliases {
+		for code, names := range codes {
+			if !hasCode(list, code) {
+				t.Errorf("%s: alias target %q is not a code", list, code)
+			}
+			for _, a := range names {
+				got := SuggestCodes(list, a)
+				if len(got) == 0 || got[0].Value != code || got[0].Score < Confident {
+					t.Errorf("%s %q: %+v, want %s confidently", list, a, got, code)
+				}
+			}
+		}
 	}
 }
