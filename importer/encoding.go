@@ -127,6 +127,8 @@ func detect(b []byte, atEOF bool) Encoding {
 	var high, thai, letters int
 	for _, c := range b {
 		switch {
+		case c == 0x80 || c == 0x85 || (c >= 0x91 && c <= 0x97):
+			// Punctuation of both Windows-874 and Windows-1252: no clue.
 		case c >= 0x80:
 			high++
 			if isTIS620Letter(c) {
@@ -338,8 +340,13 @@ func init() {
 	}
 	// TIS-620: 0xA1–0xDA are U+0E01–U+0E3A and 0xDF–0xFB are U+0E3F–U+0E5B
 	// (both at offset 0x0D60); 0xA0 is the no-break space of ISO-8859-11;
-	// 0x80–0x9F, 0xDB–0xDE and 0xFC–0xFF are undefined.
+	// 0xDB–0xDE and 0xFC–0xFF are undefined. In 0x80–0x9F, undefined in
+	// TIS-620, we read the punctuation of Windows-874 (Thai Windows, a
+	// superset that Thai spreadsheets are saved in): € … ‘ ’ “ ” • – —.
 	tis620[0xA0] = 0x00A0
+	for _, c := range []byte{0x80, 0x85, 0x91, 0x92, 0x93, 0x94, 0x95, 0x96, 0x97} {
+		tis620[c] = windows1252[c]
+	}
 	for c := 0xA1; c <= 0xFB; c++ {
 		if isTIS620Letter(byte(c)) {
 			tis620[c] = rune(c) + 0x0D60

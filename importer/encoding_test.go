@@ -31,6 +31,8 @@ var encodingCases = []struct {
 	{"Latin1", []byte("Se\xF1or,S\xE3o Paulo,M\xFCller\n"), Windows1252, "Señor,São Paulo,Müller\n"},
 	// "ชื่อ,สวัสดี กรุงเทพ ฿๑" as TIS-620.
 	{"TIS620", []byte{0xAA, 0xD7, 0xE8, 0xCD, ',', 0xCA, 0xC7, 0xD1, 0xCA, 0xB4, 0xD5, ' ', 0xA1, 0xC3, 0xD8, 0xA7, 0xE0, 0xB7, 0xBE, ' ', 0xDF, 0xF1}, TIS620, "ชื่อ,สวัสดี กรุงเทพ ฿๑"},
+	{"Windows874", []byte{'"', 0x93, 0xCA, 0xC7, 0xD1, 0xCA, 0xB4, 0xD5, 0x94, ' ', 0x85}, TIS620, "\"“สวัสดี” …"},
+	{"Windows1252Quotes", []byte{0x93, 'H', 'i', 0x94, ' ', 0x96, ' ', 'c', 'a', 'f', 0xE9}, Windows1252, "“Hi” – café"},
 	{"TIS620WithASCII", []byte("id,name\n1,\xCA\xC1\xAA\xD2\xC2\n2,\xBA\xD8\xAD\xC1\xD5\n"), TIS620, "id,name\n1,สมชาย\n2,บุญมี\n"},
 }
 
@@ -79,7 +81,8 @@ func TestDecodeGiven(t *testing.T) {
 		{"ForcedWindows1252", []byte("é"), Windows1252, "Ã©"},
 		{"InvalidUTF8Replaced", []byte("a\xFFb\xE2\x82"), UTF8, "a\uFFFDb\uFFFD\uFFFD"},
 		{"UTF8BOMWhenGivenUTF8", []byte("\xEF\xBB\xBFx"), UTF8, "x"},
-		{"TIS620Undefined", []byte{0x80, 0xDB, 0xFC, 0xA0}, TIS620, "\uFFFD\uFFFD\uFFFD\u00A0"},
+		{"TIS620Undefined", []byte{0x81, 0xDB, 0xFC, 0xA0}, TIS620, "\uFFFD\uFFFD\uFFFD\u00A0"},
+		{"Windows874Punctuation", []byte{0x93, 0xCA, 0x94, 0x80, 0x85}, TIS620, "“ส”€…"},
 		{"Windows1252Undefined", []byte{0x81, 0x9F}, Windows1252, "\u0081Ÿ"},
 	}
 	for _, tc := range cases {
