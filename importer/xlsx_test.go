@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"strings"
 	"testing"
 
@@ -279,5 +280,68 @@ func TestXLSXFixture(t *testing.T) {
 	defer y.Close()
 	if r, err := y.Next(); err != nil || r.Cells[1] != "Ana" {
 		t.Errorf("Persons: %v %v", r, err)
+	}
+}
+
+// TestXLSXReaderBoundedMemory: a sheet of 200,000 rows is read row by row;
+// the live heap stays small (sampled after a collection).
+func TestXLSXReaderBoundedMemory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("writes and reads 200,000 rows")
+	}
+	path := filepath.Join(t.TempDir(), "big.xlsx")
+	f := excelize.NewFile()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sw.SetRow("A1", []any{"id", "name", "nationality", "age", "note"})
+	const n = 200000
+	for i := 2; i <= n+1; i++ {
+		cell, _ := excelize.CoordinatesToCellName(1, i)
+		if err := sw.SetRow(cell, []any{i, "Nguyễn Văn " + strings.Repeat("x", i%7), "VNM", 18 + i%50, "=not evaluated"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := sw.Flush(); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.SaveAs(path); err != nil {
+		t.Fatal(err)
+	}
+	f.Close()
+	x, err := OpenXLSX(path, XLSXOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer x.Close()
+	var ms runtime.MemStats
+	var peak uint64
+	rows := 0
+	for {
+		row, err := x.Next()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows++
+		if row.Number != rows+1 || row.Cells[4] != "=not evaluated" {
+			t.Fatalf("row %d: %q", row.Number, row.Cells)
+		}
+		if rows%40000 == 0 {
+			runtime.GC()
+			runtime.ReadMemStats(&ms)
+			peak = max(peak, ms.HeapAlloc)
+		}
+	}
+	fi, _ := os.Stat(path)
+	t.Logf("%d rows, file %d KB, peak live heap %d KB", rows, fi.Size()>>10, peak>>10)
+	if rows != n {
+		t.Errorf("read %d rows, want %d", rows, n)
+	}
+	if peak > 32<<20 {
+		t.Errorf("live heap reached %d bytes", peak)
 	}
 }
