@@ -41,6 +41,9 @@ const (
 // SuggestFields returns the fields a source column name likely maps to,
 // best first.
 func SuggestFields(column string) []Suggestion {
+	if len(column) > 4*MaxNameLen {
+		return nil
+	}
 	n := fieldNorm(column)
 	if n == "" {
 		return nil
@@ -49,7 +52,8 @@ func SuggestFields(column string) []Suggestion {
 	var out []Suggestion
 	for _, f := range Fields {
 		best := Suggestion{Value: f.Path}
-		names, last := fieldNames(f.Path)
+		fn := allFieldNames[f.Path]
+		names, last := fn.names, fn.last
 		for _, name := range names {
 			var s Suggestion
 			switch {
@@ -451,6 +455,24 @@ var fieldSynonyms = map[string][]string{
 	"transactions[].purpose":  {"payment purpose", "purpose of payment", "purpose"},
 }
 
+var allFieldNames = func() map[string]struct {
+	names []string
+	last  string
+} {
+	m := map[string]struct {
+		names []string
+		last  string
+	}{}
+	for _, f := range Fields {
+		names, last := fieldNames(f.Path)
+		m[f.Path] = struct {
+			names []string
+			last  string
+		}{names, last}
+	}
+	return m
+}()
+
 // fieldNames returns the normalised names of a field: its path, the last
 // segment of its path, then its synonyms.
 func fieldNames(path string) (names []string, last string) {
@@ -463,7 +485,10 @@ func fieldNames(path string) (names []string, last string) {
 }
 
 // jaroWinkler is the Jaro-Winkler similarity of two strings, from 0
-// (nothing in common) to 1 (equal), on runes.
+// (nothing in common) to 1 (equal), on runes. When one string is more
+// than four times as long as the other it answers, without comparing,
+// the highest similarity they could have (under 0.85): too low to be
+// suggested either way.
 func jaroWinkler(a, b string) float64 {
 	if a == b {
 		return 1
@@ -471,6 +496,11 @@ func jaroWinkler(a, b string) float64 {
 	ra, rb := []rune(a), []rune(b)
 	if len(ra) == 0 || len(rb) == 0 {
 		return 0
+	}
+	if lo, hi := min(len(ra), len(rb)), max(len(ra), len(rb)); 4*lo < hi {
+		// At most lo matches: Jaro-Winkler stays under 0.8, too far
+		// to be suggested; skip the work.
+		return jaroBound(lo, hi)
 	}
 	if len(ra) > 256 {
 		ra = ra[:256]
@@ -516,4 +546,12 @@ func jaroWinkler(a, b string) float64 {
 		prefix++
 	}
 	return jaro + float64(prefix)*0.1*(1-jaro)
+}
+
+// jaroBound is the highest Jaro-Winkler similarity two strings of lengths
+// lo <= hi can reach: every rune of the shorter one matching, in order,
+// with a common prefix of 4.
+func jaroBound(lo, hi int) float64 {
+	jaro := (2 + float64(lo)/float64(hi)) / 3
+	return jaro + 0.4*(1-jaro)
 }
