@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"io/fs"
 	"os"
 	"reflect"
@@ -204,4 +205,33 @@ func TestMappingKeysExist(t *testing.T) {
 			t.Errorf("import_mapping.json: key %q does not start with import.", m[1])
 		}
 	}
+}
+
+func ExampleLoadMapping() {
+	m, err := LoadMapping(strings.NewReader(`{
+  "delimiter": ";",
+  "date_formats": ["02/01/2006", "excel"],
+  "decimal": ",",
+  "multi_separator": "|",
+  "columns": [
+    {"source": "N° dossier", "field": "reference"},
+    {"source": "Date interception", "field": "detected_on"},
+    {"source": "Nationalité", "field": "persons[].nationalities", "values": {"Viêt Nam": "VN"}},
+    {"source": "Sexe", "field": "persons[].sex", "values": {"H": "male", "F": "female"}},
+    {"source": "Observations", "field": ""}
+  ]
+}`))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	header := []string{"N° dossier", "Date interception", "Nationalité", "Sexe", "Observations"}
+	vals, errs, err := m.ApplyRow(header, []string{"2025/17", "31/03/2025", "Viêt Nam|KHM|Atlantide", "H", "…"})
+	fmt.Println(vals, err)
+	for _, e := range errs {
+		fmt.Printf("%s %q: %s\n", e.Column, e.Value, e.Message)
+	}
+	// Output:
+	// map[detected_on:[2025-03-31] persons[].nationalities:[VN KH] persons[].sex:[male] reference:[2025/17]] <nil>
+	// Nationalité "Atlantide": import.value_unknown_code
 }
