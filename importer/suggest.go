@@ -49,24 +49,21 @@ func SuggestFields(column string) []Suggestion {
 		return nil
 	}
 	nc := strings.ReplaceAll(n, " ", "")
+	nr, nw := []rune(nc), sortedWords(n)
 	var out []Suggestion
 	for _, f := range Fields {
 		best := Suggestion{Value: f.Path}
-		fn := allFieldNames[f.Path]
-		names, last := fn.names, fn.last
-		for _, name := range names {
+		for _, name := range allFieldNames[f.Path] {
 			var s Suggestion
 			switch {
-			case name == n:
+			case name.norm == n:
 				s = Suggestion{Score: scoreCode, Reason: "name"}
-			case strings.ReplaceAll(name, " ", "") == nc || sameWords(name, n):
+			case name.compact == nc || (len(nw) > 1 && slices.Equal(name.words, nw)):
 				s = Suggestion{Score: scoreName, Reason: "name"}
 			default:
-				s = Suggestion{Score: scoreSimilar * jaroWinkler(nc, strings.ReplaceAll(name, " ", "")), Reason: "similar"}
+				s = Suggestion{Score: scoreSimilar * jaroWinklerRunes(nr, name.runes), Reason: "similar"}
 			}
-			if name == last && name != names[0] && s.Score > scoreWords && !slices.Contains(names[2:], name) {
-				// The last part of a path alone ("date" of
-				// transactions[].date) is a guess, unless a synonym.
+			if name.guess && s.Score > scoreWords {
 				s = Suggestion{Score: scoreWords, Reason: "words"}
 			}
 			if s.Score > best.Score {
@@ -123,11 +120,12 @@ func SuggestCodes(list, value string) []Suggestion {
 		return rank(out)
 	}
 	words := strings.Fields(spaced(v))
+	nr := []rune(n)
 	var out []Suggestion
 	for _, e := range idx.entries {
 		best := Suggestion{Value: e.code, Label: label(e.code)}
 		for _, name := range e.names {
-			s := scoreSimilar * jaroWinkler(n, name.compact)
+			s := scoreSimilar * jaroWinklerRunes(nr, name.runes)
 			reason := "similar"
 			if len(n) < 4 {
 				s *= 0.9 // short values are too easily similar
@@ -226,16 +224,6 @@ func allLongWordsIn(words, name []string) bool {
 	return found
 }
 
-func sameWords(a, b string) bool {
-	wa, wb := strings.Fields(a), strings.Fields(b)
-	if len(wa) != len(wb) || len(wa) < 2 {
-		return false
-	}
-	slices.Sort(wa)
-	slices.Sort(wb)
-	return slices.Equal(wa, wb)
-}
-
 // codeIndex holds, for one list, every name a code goes by.
 type codeIndex struct {
 	byCode  map[string]string   // normalize(code) -> code
@@ -251,6 +239,7 @@ type indexEntry struct {
 
 type indexName struct {
 	compact string   // normalize(name)
+	runes   []rune   // compact, as runes
 	words   []string // spaced(name), split
 }
 
@@ -280,7 +269,7 @@ func listIndex(list string) *codeIndex {
 				return
 			}
 		}
-		e.names = append(e.names, indexName{compact: n, words: strings.Fields(spaced(name))})
+		e.names = append(e.names, indexName{compact: n, runes: []rune(n), words: strings.Fields(spaced(name))})
 	}
 	for _, c := range l.Entries {
 		e := indexEntry{code: c.Code}
@@ -455,33 +444,46 @@ var fieldSynonyms = map[string][]string{
 	"transactions[].purpose":  {"payment purpose", "purpose of payment", "purpose"},
 }
 
-var allFieldNames = func() map[string]struct {
-	names []string
-	last  string
-} {
-	m := map[string]struct {
-		names []string
-		last  string
-	}{}
+// fieldName is one name of a field, prepared for comparison.
+type fieldName struct {
+	norm    string   // fieldNorm
+	compact string   // without spaces
+	runes   []rune   // compact, as runes
+	words   []string // sorted
+	// guess: the last part of a path alone ("date" of
+	// transactions[].date) that no synonym repeats: never confident.
+	guess bool
+}
+
+var allFieldNames = func() map[string][]fieldName {
+	m := map[string][]fieldName{}
 	for _, f := range Fields {
-		names, last := fieldNames(f.Path)
-		m[f.Path] = struct {
-			names []string
-			last  string
-		}{names, last}
+		names := fieldNames(f.Path)
+		for i, n := range names {
+			c := strings.ReplaceAll(n, " ", "")
+			m[f.Path] = append(m[f.Path], fieldName{
+				norm: n, compact: c, runes: []rune(c), words: sortedWords(n),
+				guess: i == 1 && n != names[0] && !slices.Contains(names[2:], n),
+			})
+		}
 	}
 	return m
 }()
 
+func sortedWords(s string) []string {
+	w := strings.Fields(s)
+	slices.Sort(w)
+	return w
+}
+
 // fieldNames returns the normalised names of a field: its path, the last
 // segment of its path, then its synonyms.
-func fieldNames(path string) (names []string, last string) {
-	last = fieldNorm(path[strings.LastIndexByte(path, '.')+1:])
-	names = []string{fieldNorm(path), last}
+func fieldNames(path string) []string {
+	names := []string{fieldNorm(path), fieldNorm(path[strings.LastIndexByte(path, '.')+1:])}
 	for _, s := range fieldSynonyms[path] {
 		names = append(names, fieldNorm(s))
 	}
-	return names, last
+	return names
 }
 
 // jaroWinkler is the Jaro-Winkler similarity of two strings, from 0
@@ -493,7 +495,10 @@ func jaroWinkler(a, b string) float64 {
 	if a == b {
 		return 1
 	}
-	ra, rb := []rune(a), []rune(b)
+	return jaroWinklerRunes([]rune(a), []rune(b))
+}
+
+func jaroWinklerRunes(ra, rb []rune) float64 {
 	if len(ra) == 0 || len(rb) == 0 {
 		return 0
 	}
@@ -510,8 +515,8 @@ func jaroWinkler(a, b string) float64 {
 	}
 	window := max(len(ra), len(rb))/2 - 1
 	window = max(window, 0)
-	ma := make([]bool, len(ra))
-	mb := make([]bool, len(rb))
+	var fa, fb [256]bool // on the stack: no allocation a comparison
+	ma, mb := fa[:len(ra)], fb[:len(rb)]
 	matches := 0
 	for i, r := range ra {
 		lo, hi := max(0, i-window), min(len(rb), i+window+1)
