@@ -101,7 +101,7 @@ func (a *Applier) Apply(cells []string) (map[string][]string, []CellError) {
 			raw = cells[c.index]
 		}
 		if !utf8.ValidString(raw) {
-			errs = append(errs, CellError{Column: c.name, Value: strings.ToValidUTF8(raw, "\uFFFD"), Message: "import.value_encoding"})
+			errs = append(errs, CellError{Column: c.name, Value: truncate(strings.ToValidUTF8(raw, "\uFFFD"), 80), Message: "import.value_encoding"})
 			continue
 		}
 		if len(raw) > MaxCellLen {

@@ -177,6 +177,10 @@ func TestBind(t *testing.T) {
 		if len(errs) != 1 || errs[0].Message != "import.value_too_long" || len(errs[0].Value) > 100 {
 			t.Errorf("errs = %v", errs)
 		}
+		_, errs, _ = m.ApplyRow([]string{"a"}, []string{strings.Repeat("\xff", MaxCellLen+1)})
+		if len(errs) != 1 || errs[0].Message != "import.value_encoding" || len(errs[0].Value) > 100 {
+			t.Errorf("errs = %v", errs)
+		}
 	})
 }
 
