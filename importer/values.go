@@ -111,6 +111,10 @@ func (a *Applier) Apply(cells []string) (map[string][]string, []CellError) {
 		parts := []string{raw}
 		if c.field.Multi && c.field.Path != "narrative" {
 			parts = strings.Split(raw, a.sep)
+			if len(parts) > vrs.MaxListValues && countNonBlank(parts) > vrs.MaxListValues {
+				errs = append(errs, CellError{Column: c.name, Value: truncate(raw, 80), Message: "import.value_too_many"})
+				continue
+			}
 		}
 		for _, p := range parts {
 			v, key := a.value(c, p)
@@ -323,6 +327,16 @@ func exactCode(list, v string) (string, bool) {
 }
 
 func hasCode(list, code string) bool { return refdata.HasCode(list, code) }
+
+func countNonBlank(s []string) int {
+	n := 0
+	for _, x := range s {
+		if strings.TrimSpace(x) != "" {
+			n++
+		}
+	}
+	return n
+}
 
 func contains(s []string, v string) bool {
 	for _, x := range s {
