@@ -231,14 +231,13 @@ func (db *DB) DeleteSharingGroup(ctx context.Context, id int64) error {
 		if err != nil {
 			return err
 		}
-		res, err := t.exec(`DELETE FROM incident_share_groups WHERE group_id = $1`, id)
+		for _, q := range []string{`DELETE FROM incident_share_groups WHERE group_id = $1`, `DELETE FROM sharing_group_members WHERE group_id = $1`} {
+			if _, err := t.exec(q, id); err != nil {
+				return err
+			}
+		}
+		res, err := t.exec(`DELETE FROM sharing_groups WHERE id = $1`, id)
 		if err != nil {
-			return err
-		}
-		if _, err := t.exec(`DELETE FROM sharing_group_members WHERE group_id = $1`, id); err != nil {
-			return err
-		}
-		if res, err = t.exec(`DELETE FROM sharing_groups WHERE id = $1`, id); err != nil {
 			return err
 		}
 		if n, _ := res.RowsAffected(); n == 0 {
