@@ -369,6 +369,10 @@ type SharingService interface {
 	FindSharingGroup(ctx context.Context, id int64) (*SharingGroup, error)
 	ListSharingGroups(ctx context.Context) ([]*SharingGroup, error)
 
+	// CountryContributes reports whether a country has a validated record
+	// distributed beyond its borders, which reciprocity requires.
+	CountryContributes(ctx context.Context, country string) (bool, error)
+
 	// ListRecordViews lists reads of the country's records by users of
 	// other countries, newest first.
 	ListRecordViews(ctx context.Context, country string, limit int) ([]*RecordView, error)

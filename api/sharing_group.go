@@ -39,11 +39,7 @@ func sharingGroupOut(g *vrs.SharingGroup) *vrs.SharingGroup {
 }
 
 func (a *API) sharingGroupList(w http.ResponseWriter, r *http.Request) {
-	svc, err := a.sharing()
-	if err != nil {
-		a.error(w, r, err)
-		return
-	}
+	svc := a.store
 	if _, err := parseQuery(r); err != nil {
 		a.error(w, r, err)
 		return
@@ -61,11 +57,7 @@ func (a *API) sharingGroupList(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) sharingGroupCreate(w http.ResponseWriter, r *http.Request) {
-	svc, err := a.sharing()
-	if err != nil {
-		a.error(w, r, err)
-		return
-	}
+	svc := a.store
 	if _, err := parseQuery(r); err != nil {
 		a.error(w, r, err)
 		return
@@ -84,11 +76,7 @@ func (a *API) sharingGroupCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (a *API) sharingGroupGet(w http.ResponseWriter, r *http.Request) {
-	svc, err := a.sharing()
-	if err != nil {
-		a.error(w, r, err)
-		return
-	}
+	svc := a.store
 	id, err := pathID(r, "id", "sharing_group")
 	if err != nil {
 		a.error(w, r, err)
@@ -108,11 +96,7 @@ func (a *API) sharingGroupGet(w http.ResponseWriter, r *http.Request) {
 
 // sharingGroupUpdate replaces a group's name, statement and members.
 func (a *API) sharingGroupUpdate(w http.ResponseWriter, r *http.Request) {
-	svc, err := a.sharing()
-	if err != nil {
-		a.error(w, r, err)
-		return
-	}
+	svc := a.store
 	id, err := pathID(r, "id", "sharing_group")
 	if err != nil {
 		a.error(w, r, err)
@@ -139,11 +123,7 @@ func (a *API) sharingGroupUpdate(w http.ResponseWriter, r *http.Request) {
 // sharingGroupDelete deletes a group; records distributed to it reach
 // nobody through it from then on.
 func (a *API) sharingGroupDelete(w http.ResponseWriter, r *http.Request) {
-	svc, err := a.sharing()
-	if err != nil {
-		a.error(w, r, err)
-		return
-	}
+	svc := a.store
 	id, err := pathID(r, "id", "sharing_group")
 	if err != nil {
 		a.error(w, r, err)

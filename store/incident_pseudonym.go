@@ -11,8 +11,7 @@ import (
 // pseudonymise replaces the personal data of an incident read at
 // pseudonymised granularity. Pseudonyms are keyed per agreement (the one
 // through which the record reaches the user), so that one recipient can
-// link records without reading them and two cannot join theirs; regional
-// analysts, who read through the community distribution, share one key.
+// link records without reading them and two cannot join theirs.
 func (db *DB) pseudonymise(ctx context.Context, u *vrs.User, sh *access.Sharing, inc *vrs.Incident) error {
 	if inc.Granularity != access.Pseudonymised {
 		return nil

@@ -133,7 +133,15 @@ func (db *DB) readShares(ctx context.Context, inc *vrs.Incident) error {
 	if inc.Distribution != vrs.DistPartners {
 		return nil
 	}
-	rows, err := db.reader.QueryContext(ctx, `SELECT country, 0 FROM incident_share_countries WHERE incident_id = $1
+	return loadShares(ctx, db.reader, inc)
+}
+
+// loadShares appends the partner countries and groups of inc as stored,
+// through the read pool or a write transaction.
+func loadShares(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, inc *vrs.Incident) error {
+	rows, err := q.QueryContext(ctx, `SELECT country, 0 FROM incident_share_countries WHERE incident_id = $1
 		UNION ALL SELECT '', group_id FROM incident_share_groups WHERE incident_id = $1 ORDER BY 1, 2`, inc.ID)
 	if err != nil {
 		return err

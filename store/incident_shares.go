@@ -65,25 +65,7 @@ func (t *tx) keepShares(inc *vrs.Incident) error {
 	if inc.Distribution != vrs.DistPartners || len(inc.ShareCountries)+len(inc.ShareGroups) > 0 {
 		return nil
 	}
-	rows, err := t.QueryContext(t.ctx, `SELECT country, 0 FROM incident_share_countries WHERE incident_id = $1
-		UNION ALL SELECT '', group_id FROM incident_share_groups WHERE incident_id = $1 ORDER BY 1, 2`, inc.ID)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c string
-		var g int64
-		if err := rows.Scan(&c, &g); err != nil {
-			return err
-		}
-		if c != "" {
-			inc.ShareCountries = append(inc.ShareCountries, c)
-		} else {
-			inc.ShareGroups = append(inc.ShareGroups, g)
-		}
-	}
-	return rows.Err()
+	return loadShares(t.ctx, t, inc)
 }
 
 // checkShares refuses partners that are the owner's own country, and

@@ -2,7 +2,6 @@ package store
 
 import (
 	"context"
-	"strings"
 	"time"
 
 	"vrs"
@@ -82,7 +81,7 @@ func (db *DB) CountryContributes(ctx context.Context, country string) (bool, err
 // agreementsInForce returns the active agreements of a country that apply
 // on day today.
 func (db *DB) agreementsInForce(ctx context.Context, country, today string) ([]*vrs.SharingAgreement, error) {
-	rows, err := db.reader.QueryContext(ctx, `SELECT id, proposer, partner, types, granularity, data_from, data_to, starts, ends
+	rows, err := db.reader.QueryContext(ctx, `SELECT `+agreementColumns+`
 		FROM sharing_agreements WHERE (proposer = $1 OR partner = $1) AND status = 'active' AND starts <= $2 AND (ends = '' OR ends >= $2)
 		ORDER BY id`, country, today)
 	if err != nil {
@@ -91,13 +90,9 @@ func (db *DB) agreementsInForce(ctx context.Context, country, today string) ([]*
 	defer rows.Close()
 	var out []*vrs.SharingAgreement
 	for rows.Next() {
-		a := &vrs.SharingAgreement{Status: vrs.AgreementActive}
-		var types string
-		if err := rows.Scan(&a.ID, &a.Proposer, &a.Partner, &types, &a.Granularity, &a.DataFrom, &a.DataTo, &a.Starts, &a.Ends); err != nil {
+		a, err := scanAgreement(rows)
+		if err != nil {
 			return nil, err
-		}
-		for _, t := range strings.Split(types, ",") {
-			a.Types = append(a.Types, vrs.IncidentType(t))
 		}
 		out = append(out, a)
 	}

@@ -185,7 +185,7 @@ func (s *Server) incidentAudience(r *http.Request, u *vrs.User, inc *vrs.Inciden
 	}
 	agencyNames := map[int64]string{}
 	if len(inc.ShareGroups) > 0 {
-		groups, _, err := s.recordGroups(ctx)
+		groups, err := s.store.ListSharingGroups(ctx)
 		if err != nil {
 			return nil, err
 		}

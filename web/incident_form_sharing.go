@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -33,10 +32,8 @@ type sharingFormView struct {
 	Countries      []shareChoice
 	GroupsError    string
 	Groups         []shareChoice
-	// GroupsOffered is false until the store lists sharing groups.
-	GroupsOffered bool
-	TLP           fieldView
-	Narrative     shareChoice
+	TLP            fieldView
+	Narrative      shareChoice
 }
 
 // tlpKeys name the catalogue keys of the labels (keys are lower case).
@@ -81,19 +78,6 @@ func (s *Server) distLabel(r *http.Request, d vrs.Distribution) string {
 		return string(d)
 	}
 	return s.tr(r, "incident.share.dist."+string(d))
-}
-
-// recordGroups lists the sharing groups when the store offers them
-// (ok false otherwise).
-func (s *Server) recordGroups(ctx context.Context) (groups []*vrs.SharingGroup, ok bool, err error) {
-	gl, ok := s.store.(interface {
-		ListSharingGroups(ctx context.Context) ([]*vrs.SharingGroup, error)
-	})
-	if !ok {
-		return nil, false, nil
-	}
-	groups, err = gl.ListSharingGroups(ctx)
-	return groups, true, err
 }
 
 // sharing describes the sharing part for the incident being edited.
@@ -176,11 +160,10 @@ func (b *formBuilder) sharing() (*sharingFormView, error) {
 		v.Countries = append(v.Countries, ch)
 	}
 
-	groups, ok, err := s.recordGroups(r.Context())
+	groups, err := s.store.ListSharingGroups(r.Context())
 	if err != nil {
 		return nil, err
 	}
-	v.GroupsOffered = ok || len(inc.ShareGroups) > 0
 	b.show("share_groups", "f-share_groups", b.t("incident.share.groups"))
 	var ids []int64
 	for _, g := range groups {

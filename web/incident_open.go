@@ -143,7 +143,7 @@ func (s *Server) recordSharing(r *http.Request, u *vrs.User, inc *vrs.Incident, 
 		}
 	}
 	if len(groupIDs) > 0 {
-		groups, _, err := s.recordGroups(r.Context())
+		groups, err := s.store.ListSharingGroups(r.Context())
 		if err != nil {
 			return nil, err
 		}

@@ -1,7 +1,6 @@
 package web
 
 import (
-	"context"
 	"net/http"
 	"slices"
 	"strconv"
@@ -27,18 +26,7 @@ func (s *Server) sharingStore(r *http.Request) (*vrs.User, vrs.SharingService, e
 	if u.Country == "" {
 		return nil, nil, vrs.Forbidden()
 	}
-	ss, ok := s.store.(vrs.SharingService)
-	if !ok {
-		return nil, nil, vrs.NotFound("page")
-	}
-	return u, ss, nil
-}
-
-// contributionStore answers whether a country contributes validated
-// records beyond its borders (reciprocity); a store without it leaves the
-// overview saying it does not know.
-type contributionStore interface {
-	CountryContributes(ctx context.Context, country string) (bool, error)
+	return u, s.store, nil
 }
 
 func (s *Server) today() string {

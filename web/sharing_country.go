@@ -56,14 +56,12 @@ func (s *Server) sharingCountry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Reciprocity = vrs.SettingValue(settings, vrs.SettingReciprocity) == "on"
-	if cs, ok := s.store.(contributionStore); ok {
-		yes, err := cs.CountryContributes(ctx, u.Country)
-		if err != nil {
-			s.error(w, r, err)
-			return
-		}
-		d.Contributes = map[bool]string{true: "yes", false: "no"}[yes]
+	yes, err := s.store.CountryContributes(ctx, u.Country)
+	if err != nil {
+		s.error(w, r, err)
+		return
 	}
+	d.Contributes = map[bool]string{true: "yes", false: "no"}[yes]
 	list, err := ss.ListAgreements(ctx, vrs.AgreementFilter{Country: u.Country})
 	if err != nil {
 		s.error(w, r, err)
