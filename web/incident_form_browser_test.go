@@ -62,7 +62,7 @@ func TestIncidentFormBrowser(t *testing.T) {
 		sel("f-persons-0-nationalities", "MM"), typ("f-persons-0-name", "Aung Min Htut"),
 		typ("f-persons-0-identifiers-0-value", "MD0412277"),
 		chromedp.Click(chromedp.ID("add-persons")),
-		chromedp.WaitVisible(chromedp.ID("f-persons-1-role")),
+		chromedp.WaitVisible(chromedp.ID("f-persons-1-role")), browser.HTMXSettled(),
 		sel("f-persons-1-role", "migrant"), sel("f-persons-1-sex", "female"), typ("f-persons-1-age", "22"),
 		sel("f-persons-1-nationalities", "MM"), typ("f-persons-1-name", "Thida Win"),
 		sel("f-legs-0-country", "TH"), sel("f-legs-0-role", "interception"), sel("f-legs-0-mode", "foot"),

@@ -82,3 +82,11 @@ func Screenshot(ctx context.Context, t testing.TB, name string) {
 		t.Errorf("screenshot %s: %v", name, err)
 	}
 }
+
+// HTMXSettled waits until htmx has no request, swap or settle in progress.
+// An action that queries a node while a swap replaces it fails with "No
+// node with given id found", so tests wait for this after every click that
+// triggers htmx.
+func HTMXSettled() chromedp.Action[chromedp.Void] {
+	return chromedp.Poll[chromedp.Void](`!document.querySelector(".htmx-request, .htmx-swapping, .htmx-settling, .htmx-added")`)
+}
