@@ -110,6 +110,10 @@ func (a *API) Register(mux *http.ServeMux) {
 
 	a.handle(mux, "GET", Prefix+"/record-views", a.recordViews)
 
+	a.exportRoutes(mux)
+	a.templateRoutes(mux)
+	a.importRoutes(mux)
+
 	a.handle(mux, "GET", Prefix+"/validation-rules", a.ruleList)
 	a.handle(mux, "POST", Prefix+"/validation-rules", a.ruleCreate)
 	a.handle(mux, "GET", Prefix+"/validation-rules/{id}", a.ruleGet)

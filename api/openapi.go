@@ -473,5 +473,8 @@ func OpenAPI() obj {
 	addIncidentAPI(doc)
 	addRulesAPI(doc)
 	addSharingAPI(doc)
+	addExportAPI(doc)
+	addTemplateAPI(doc)
+	addImportAPI(doc)
 	return doc
 }

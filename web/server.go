@@ -161,5 +161,10 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /sharing/groups/{id}/delete", s.sharingGroupDelete)
 	m.HandleFunc("GET /sharing/views", s.sharingViews)
 
+	// Bulk exchange: exports, import templates, imports (each in its own files).
+	s.exportRoutes(m)
+	s.templateRoutes(m)
+	s.importRoutes(m)
+
 	m.HandleFunc("/", s.notFound)
 }

@@ -1,0 +1,7 @@
+package api
+
+import "net/http"
+
+// exportRoutes registers the export endpoints.
+func (a *API) exportRoutes(mux *http.ServeMux) {
+}

@@ -1,0 +1,5 @@
+package api
+
+// addExportAPI adds the export endpoints and schemas to doc.
+func addExportAPI(doc obj) {
+}
