@@ -14,3 +14,8 @@ type ExportService interface {
 	// first error and returns it.
 	ExportIncidents(ctx context.Context, f IncidentFilter, fn func(*Incident) error) error
 }
+
+// ActIncidentExport is an export of incidents: one entry per export, with
+// its filter and how many records left; each other country's record in it
+// is logged for its owner as a shared read (ActIncidentReadShared).
+const ActIncidentExport = "incident.export"

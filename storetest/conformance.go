@@ -45,6 +45,7 @@ func Run(t *testing.T, dialect string) {
 		{"IncidentConcurrentCreates", testIncidentConcurrentCreates},
 		{"IncidentConcurrentEdits", testIncidentConcurrentEdits},
 		{"IncidentBulk", testIncidentBulk},
+		{"IncidentExport", testIncidentExport},
 		{"SharingProperty", testSharingProperty},
 		{"SecretsSealed", testSecretsSealed},
 		{"SecretsLegacy", testSecretsLegacy},
