@@ -46,6 +46,7 @@ func Run(t *testing.T, dialect string) {
 		{"IncidentConcurrentEdits", testIncidentConcurrentEdits},
 		{"IncidentBulk", testIncidentBulk},
 		{"IncidentExport", testIncidentExport},
+		{"Import", testImport},
 		{"SharingProperty", testSharingProperty},
 		{"SecretsSealed", testSecretsSealed},
 		{"SecretsLegacy", testSecretsLegacy},
