@@ -76,14 +76,23 @@ func (c *ImportCounts) Add(it *ImportItem) {
 // ImportJob is one run of an import, dry or committing, as the UI and the
 // API follow it.
 type ImportJob struct {
-	ID       int64           `json:"id"`
-	AgencyID int64           `json:"agency_id"`
-	Country  string          `json:"country"`
-	UserID   int64           `json:"user_id"`
-	FileName string          `json:"file_name"`
-	Format   string          `json:"format"` // csv, xlsx, jsonl
-	Commit   bool            `json:"commit"`
-	Status   ImportJobStatus `json:"status"`
+	ID       int64  `json:"id"`
+	AgencyID int64  `json:"agency_id"`
+	Country  string `json:"country"`
+	UserID   int64  `json:"user_id"`
+	FileName string `json:"file_name"`
+	Format   string `json:"format"` // csv, xlsx, jsonl
+	Commit   bool   `json:"commit"`
+	// RecordStatus is the status imported records take: draft, submitted,
+	// or validated (for users who may validate the agency's records).
+	RecordStatus IncidentStatus `json:"record_status"`
+	// Mapping is the column and value mapping as JSON ("" for files in
+	// VRS's own layout).
+	Mapping string `json:"-"`
+	// FileKey encrypts the uploaded file while the job keeps it; the store
+	// keeps it sealed and hands it only to those who may follow the job.
+	FileKey []byte          `json:"-"`
+	Status  ImportJobStatus `json:"status"`
 	// RowsTotal is the file's data rows when known (0 while counting).
 	RowsTotal int          `json:"rows_total"`
 	RowsDone  int          `json:"rows_done"`
@@ -95,6 +104,10 @@ type ImportJob struct {
 	StartedAt time.Time `json:"started_at,omitzero"`
 	EndedAt   time.Time `json:"ended_at,omitzero"`
 }
+
+// ActImportJob is the audit action of a new import job; "_done",
+// "_failed", "_cancelled" and "_interrupted" follow it.
+const ActImportJob = "import.job"
 
 // ImportService plans and commits imports, and keeps their jobs.
 type ImportService interface {

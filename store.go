@@ -13,6 +13,7 @@ type Store interface {
 	AuditService
 	IncidentService
 	SharingService
+	ImportService
 	ExportService
 	Ping(ctx context.Context) error
 	Close() error

@@ -264,3 +264,14 @@ func (kr *Keyring) Pseudonym(scope, kind, value string) string {
 }
 
 var pseudonymEncoding = base32.StdEncoding.WithPadding(base32.NoPadding)
+
+// ContentDigest returns HMAC-SHA256(index key, "vrs-content-v1" + content)
+// truncated to 16 bytes: imports compare a record's content with what is
+// stored without decrypting it, and the digest says nothing about the
+// personal data in it without the index key.
+func (kr *Keyring) ContentDigest(content []byte) []byte {
+	m := hmac.New(sha256.New, kr.index)
+	m.Write([]byte("vrs-content-v1\x00"))
+	m.Write(content)
+	return m.Sum(nil)[:16]
+}

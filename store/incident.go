@@ -72,9 +72,11 @@ type sealed struct {
 	plain    []byte // the personal data as JSON, before sealing
 	keyID    int64
 	digests  [][]byte
-	facets   [][2]string
-	text     string
-	persons  int
+	// digest is the content digest (see contentDigest).
+	digest  []byte
+	facets  [][2]string
+	text    string
+	persons int
 }
 
 // seal encodes inc for storage. It leaves inc as it was.
@@ -89,7 +91,11 @@ func (db *DB) seal(inc *vrs.Incident) (*sealed, error) {
 	if err != nil {
 		return nil, err
 	}
-	s := &sealed{body: string(body), facets: incidentFacets(inc), persons: len(inc.Persons)}
+	digest, err := contentDigest(kr, inc, p)
+	if err != nil {
+		return nil, err
+	}
+	s := &sealed{body: string(body), digest: digest, facets: incidentFacets(inc), persons: len(inc.Persons)}
 	for _, c := range inc.Counts {
 		s.persons += c.Count
 	}
@@ -225,8 +231,8 @@ func (t *tx) dropIndexes(id int64) error {
 
 const (
 	incidentInsertSQL = `INSERT INTO incidents (agency_id, country, reference, type, status, version, detected_on, place_country, place_name,
-				persons, body, search_text, action, created_by, created_at, updated_by, updated_at, distribution, tlp)
-			VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11, 'create', $12, $13, $12, $13, $14, $15) RETURNING id`
+				persons, body, search_text, action, created_by, created_at, updated_by, updated_at, distribution, tlp, content_digest)
+			VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $8, $9, $10, $11, 'create', $12, $13, $12, $13, $14, $15, $16) RETURNING id`
 	captureAgencySQL = `SELECT country, name, disabled FROM agencies WHERE id = $1`
 	storePersonalSQL = `UPDATE incidents SET personal = $1, key_id = $2 WHERE id = $3`
 	ftsInsertSQL     = `INSERT INTO incident_fts (rowid, search_text) VALUES ($1, $2)`
@@ -278,7 +284,7 @@ func (db *DB) CreateIncident(ctx context.Context, inc *vrs.Incident) error {
 		inc.CreatedBy, inc.CreatedAt, inc.UpdatedBy, inc.UpdatedAt, inc.UpdatedName = u.ID, t.now, u.ID, t.now, u.Name
 		err = t.queryRow(incidentInsertSQL,
 			inc.AgencyID, country, inc.Reference, string(inc.Type), string(inc.Status), inc.DetectedOn, inc.Place.Country, inc.Place.Name,
-			s.persons, s.body, s.text, u.ID, micros(t.now), string(inc.Distribution), string(inc.TLP)).Scan(&inc.ID)
+			s.persons, s.body, s.text, u.ID, micros(t.now), string(inc.Distribution), string(inc.TLP), s.digest).Scan(&inc.ID)
 		if isUniqueViolation(err) {
 			return &vrs.Error{Code: vrs.ECONFLICT, Message: "error.incident_reference_taken", Fields: map[string]string{"reference": "field.reference_taken"}}
 		}
@@ -407,10 +413,10 @@ func (db *DB) UpdateIncident(ctx context.Context, inc *vrs.Incident, version int
 		}
 		_, err = t.exec(`UPDATE incidents SET reference = $1, type = $2, status = $3, version = $4, detected_on = $5, place_country = $6,
 				place_name = $7, persons = $8, body = $9, personal = $10, key_id = $11, search_text = $12, action = 'update', note = '',
-				updated_by = $13, updated_at = $14
-			WHERE id = $15`,
+				updated_by = $13, updated_at = $14, content_digest = $15
+			WHERE id = $16`,
 			inc.Reference, string(inc.Type), string(inc.Status), inc.Version, inc.DetectedOn, inc.Place.Country, inc.Place.Name,
-			s.persons, s.body, s.personal, s.keyID, s.text, u.ID, micros(t.now), inc.ID)
+			s.persons, s.body, s.personal, s.keyID, s.text, u.ID, micros(t.now), s.digest, inc.ID)
 		if isUniqueViolation(err) {
 			return &vrs.Error{Code: vrs.ECONFLICT, Message: "error.incident_reference_taken", Fields: map[string]string{"reference": "field.reference_taken"}}
 		}

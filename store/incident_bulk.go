@@ -236,7 +236,7 @@ func (t *tx) insertBulk(incs []*vrs.Incident, seals []*sealed) error {
 		}
 		incRows[i] = []any{inc.ID, inc.AgencyID, inc.Country, inc.Reference, string(inc.Type), string(inc.Status), inc.DetectedOn,
 			inc.Place.Country, inc.Place.Name, s.persons, s.body, personal, s.keyID, s.text, bulkActions[inc.Status], inc.ReviewNote,
-			inc.CreatedBy, micros(inc.CreatedAt), inc.UpdatedBy, micros(inc.UpdatedAt), string(inc.Distribution), string(inc.TLP)}
+			inc.CreatedBy, micros(inc.CreatedAt), inc.UpdatedBy, micros(inc.UpdatedAt), string(inc.Distribution), string(inc.TLP), s.digest}
 		for _, c := range inc.ShareCountries {
 			shareRows = append(shareRows, []any{inc.ID, c})
 		}
@@ -263,8 +263,9 @@ func (t *tx) insertBulk(incs []*vrs.Incident, seals []*sealed) error {
 		return cmp.Or(strings.Compare(a[0].(string), b[0].(string)), strings.Compare(a[1].(string), b[1].(string)))
 	})
 	err = t.insertRows(`INSERT INTO incidents (id, agency_id, country, reference, type, status, version, detected_on, place_country, place_name,
-			persons, body, personal, key_id, search_text, action, note, created_by, created_at, updated_by, updated_at, distribution, tlp) VALUES `,
-		`($%d, $%d, $%d, $%d, $%d, $%d, 1, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)`, "", incRows)
+			persons, body, personal, key_id, search_text, action, note, created_by, created_at, updated_by, updated_at, distribution, tlp,
+			content_digest) VALUES `,
+		`($%d, $%d, $%d, $%d, $%d, $%d, 1, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d, $%d)`, "", incRows)
 	if isUniqueViolation(err) {
 		return &vrs.Error{Code: vrs.ECONFLICT, Message: "error.incident_reference_taken", Fields: map[string]string{"reference": "field.reference_taken"}}
 	}
