@@ -305,3 +305,56 @@ func firstOffence() string {
 	}
 	return l.Entries[0].Code
 }
+
+// Template formats, as the download addresses name them.
+const (
+	TemplateXLSX       = "xlsx"
+	TemplateCSV        = "csv"
+	TemplateJSONL      = "jsonl"
+	TemplateColumnsCSV = "columns" // the CSV template's column descriptions
+)
+
+// TemplateFormats lists the formats in the order pages offer them.
+var TemplateFormats = []string{TemplateXLSX, TemplateCSV, TemplateColumnsCSV, TemplateJSONL}
+
+// TemplateFile checks a type and a format and names the download: its
+// media type and file name. An unknown type is ENOTFOUND, an unknown
+// format EINVALID.
+func TemplateFile(t vrs.IncidentType, format string) (contentType, filename string, err error) {
+	if !ValidTemplateType(t) {
+		names := make([]string, len(vrs.IncidentTypes))
+		for i, x := range vrs.IncidentTypes {
+			names[i] = string(x)
+		}
+		return "", "", vrs.Errorf(vrs.ENOTFOUND, "import.template.error.type", truncate(string(t), 80), strings.Join(names, ", "))
+	}
+	base := "vrs-template-" + string(t)
+	switch format {
+	case TemplateXLSX:
+		return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", base + ".xlsx", nil
+	case TemplateCSV:
+		return "text/csv; charset=utf-8", base + ".csv", nil
+	case TemplateColumnsCSV:
+		return "text/csv; charset=utf-8", base + "-columns.csv", nil
+	case TemplateJSONL:
+		return "application/jsonl; charset=utf-8", base + ".jsonl", nil
+	}
+	return "", "", vrs.Errorf(vrs.EINVALID, "import.template.error.format", truncate(format, 80))
+}
+
+// WriteTemplate writes the template of a type in a format (see
+// TemplateFile, which it checks first).
+func WriteTemplate(w io.Writer, t vrs.IncidentType, format string, tr Translate) error {
+	if _, _, err := TemplateFile(t, format); err != nil {
+		return err
+	}
+	switch format {
+	case TemplateXLSX:
+		return WriteTemplateXLSX(w, t, tr)
+	case TemplateCSV:
+		return WriteTemplateCSV(w, t)
+	case TemplateColumnsCSV:
+		return WriteTemplateColumns(w, t, tr)
+	}
+	return WriteTemplateJSONL(w, t)
+}
