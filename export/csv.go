@@ -89,6 +89,12 @@ func (c *csvWriter) Close() error {
 	return c.zw.Close()
 }
 
+// Discard frees the spooled tables (see export.Discard).
+func (c *csvWriter) Discard() {
+	c.closed = true
+	c.discard()
+}
+
 func (c *csvWriter) discard() {
 	for _, s := range c.spools {
 		s.remove()

@@ -97,6 +97,15 @@ func New(format string, w io.Writer) (Writer, error) {
 	return f.New(w)
 }
 
+// Discard frees what w spooled without finishing the file: after an
+// error, when no file must come out. A writer that spools implements
+// Discard(); one that does not needs nothing.
+func Discard(w Writer) {
+	if d, ok := w.(interface{ Discard() }); ok {
+		d.Discard()
+	}
+}
+
 // Neutralise defuses a text cell that a spreadsheet would read as a
 // formula (= + - @) or that begins with a tab or carriage return (which
 // some applications skip before looking for one): a leading single quote

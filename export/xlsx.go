@@ -85,6 +85,14 @@ func (x *xlsxWriter) Write(inc *vrs.Incident) error {
 	return nil
 }
 
+// Discard frees the sheets' temporary files (see export.Discard).
+func (x *xlsxWriter) Discard() {
+	if !x.closed {
+		x.closed = true
+		x.f.Close()
+	}
+}
+
 func (x *xlsxWriter) Close() error {
 	if x.closed {
 		return nil
