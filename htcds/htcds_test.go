@@ -92,7 +92,9 @@ func TestRoundTrip(t *testing.T) {
 		new  func(io.Writer) (*Writer, error)
 		read func([]byte) (importer.RowReader, error)
 	}{
-		{"CSV", NewCSV, func(b []byte) (importer.RowReader, error) { return importer.NewCSVReader(bytes.NewReader(b), importer.CSVOptions{}) }},
+		{"CSV", NewCSV, func(b []byte) (importer.RowReader, error) {
+			return importer.NewCSVReader(bytes.NewReader(b), importer.CSVOptions{})
+		}},
 		{"XLSX", NewXLSX, func(b []byte) (importer.RowReader, error) {
 			return importer.ReadXLSX(bytes.NewReader(b), int64(len(b)), importer.XLSXOptions{})
 		}},
