@@ -112,6 +112,16 @@ var Fields = []Field{
 	{Path: "persons[].aliases", Multi: true},
 	{Path: "persons[].date_of_birth", Kind: KindDate},
 
+	{Path: "route.origin", Kind: KindCode, List: "country"},
+	{Path: "route.transit", Kind: KindCode, List: "country", Multi: true},
+	{Path: "route.destination", Kind: KindCode, List: "country"},
+	{Path: "route.mode", Kind: KindCode, List: "transport_mode"},
+
+	{Path: "documents[].type", Kind: KindCode, List: "document_type"},
+	{Path: "documents[].issuing_country", Kind: KindCode, List: "country"},
+	{Path: "documents[].fraud_type", Kind: KindCode, List: "fraud_type"},
+	{Path: "documents[].number"},
+
 	{Path: "transactions[].amount", Kind: KindDecimal},
 	{Path: "transactions[].currency", Kind: KindCode, List: "currency"},
 	{Path: "transactions[].date", Kind: KindDate},

@@ -1,0 +1,308 @@
+package importer
+
+import (
+	"context"
+	"errors"
+	"io"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"vrs"
+)
+
+// Formats the importer reads.
+const (
+	FormatCSV   = "csv"
+	FormatXLSX  = "xlsx"
+	FormatJSONL = "jsonl"
+)
+
+// FormatOf says which format a file name is in: csv (also .txt and .tsv),
+// xlsx or jsonl (also .ndjson and .json); "" when it is none of them.
+func FormatOf(name string) string {
+	switch strings.ToLower(filepath.Ext(name)) {
+	case ".csv", ".txt", ".tsv":
+		return FormatCSV
+	case ".xlsx", ".xlsm":
+		return FormatXLSX
+	case ".jsonl", ".ndjson", ".json":
+		return FormatJSONL
+	}
+	return ""
+}
+
+// Source is a file to import.
+type Source struct {
+	Format string // FormatCSV, FormatXLSX or FormatJSONL
+	File   io.ReaderAt
+	Size   int64
+	// Mapping maps the file's columns (CSV and XLSX); nil means the file
+	// uses VRS's own column names (the templates' layout).
+	Mapping *Mapping
+}
+
+// entries is a stream of a file's incidents.
+type entries struct {
+	next func() (*Entry, error)
+	// rows is how many of the file's rows were read so far.
+	rows  func() int
+	close func() error
+}
+
+// Open reads src as a stream of incidents. The file's own errors (not a
+// CSV, a corrupt workbook, too large) are returned here or by next as
+// *vrs.Error values; a row that cannot be read is a rejected entry.
+func (src Source) open() (*entries, error) {
+	if src.Format == FormatJSONL {
+		j := NewJSONLReader(io.NewSectionReader(src.File, 0, src.Size))
+		return &entries{next: j.Next, rows: func() int { return j.line }, close: func() error { return nil }}, nil
+	}
+	var rr RowReader
+	closer := func() error { return nil }
+	m := src.Mapping
+	switch src.Format {
+	case FormatCSV:
+		opts := CSVOptions{}
+		if m != nil {
+			if m.Encoding != "" {
+				enc, err := ParseEncoding(m.Encoding)
+				if err != nil {
+					return nil, err
+				}
+				opts.Encoding = enc
+			}
+			if m.Delimiter != "" {
+				opts.Delimiter = []rune(m.Delimiter)[0]
+			}
+		}
+		c, err := NewCSVReader(io.NewSectionReader(src.File, 0, src.Size), opts)
+		if err != nil {
+			return nil, err
+		}
+		rr = c
+	case FormatXLSX:
+		opts := XLSXOptions{}
+		if m != nil {
+			opts.Sheet = m.Sheet
+		}
+		x, err := ReadXLSX(src.File, src.Size, opts)
+		if err != nil {
+			return nil, err
+		}
+		rr, closer = x, x.Close
+	default:
+		return nil, vrs.Errorf(vrs.EINVALID, "import.error.format")
+	}
+	if m == nil {
+		m = IdentityMapping(rr.Header())
+	}
+	ap, err := m.Bind(rr.Header())
+	if err != nil {
+		closer()
+		return nil, err
+	}
+	asm := NewAssembler(ap)
+	rows, done := 0, false
+	next := func() (*Entry, error) {
+		for !done {
+			row, err := rr.Next()
+			if errors.Is(err, io.EOF) {
+				done = true
+				break
+			}
+			if row == nil && err != nil {
+				return nil, err
+			}
+			rows++
+			if err != nil {
+				// One bad row (ragged, undecodable): an incident of its own,
+				// rejected with the reader's reason.
+				e := asm.Flush()
+				asm.start(row.Number, "")
+				asm.errs = Problems{rowProblem(row.Number, err)}
+				if e != nil {
+					return e, nil
+				}
+				continue
+			}
+			if e := asm.Add(*row); e != nil {
+				return e, nil
+			}
+		}
+		if e := asm.Flush(); e != nil {
+			return e, nil
+		}
+		return nil, io.EOF
+	}
+	return &entries{next: next, rows: func() int { return rows }, close: closer}, nil
+}
+
+// rowProblem turns a reader's error about one row into a problem.
+func rowProblem(row int, err error) Problem {
+	e := vrs.AsError(err)
+	args := make([]string, len(e.Args))
+	for i, a := range e.Args {
+		args[i] = strings.TrimSpace(strings.ReplaceAll(fmtArg(a), "\n", " "))
+	}
+	return Problem{Row: row, Message: e.Message, Args: args}
+}
+
+// Runner runs import jobs.
+type Runner struct {
+	Store vrs.ImportService
+	// Chunk is how many incidents one transaction holds; 0 takes 500.
+	Chunk int
+	// Rejected, when set, is called with every rejected incident.
+	Rejected func(*Entry) error
+	// Progress, when set, is called after every chunk.
+	Progress func(*vrs.ImportJob)
+}
+
+// Run reads src for job (already created) and plans or commits it, chunk
+// by chunk. A committing job first reads the whole file, so that a file
+// that turns out to be unreadable half-way changes nothing. Run saves the
+// job's final status; a job cancelled meanwhile stops at its next chunk.
+func (r *Runner) Run(ctx context.Context, job *vrs.ImportJob, src Source) error {
+	job.Status = vrs.JobRunning
+	if err := r.Store.UpdateImportJob(ctx, job); err != nil {
+		return err
+	}
+	err := r.run(ctx, job, src)
+	switch {
+	case err == nil:
+		job.Status = vrs.JobDone
+	case vrs.ErrorCode(err) == vrs.ECONFLICT:
+		// Cancelled by someone else: the store already says so.
+		return err
+	case ctx.Err() != nil:
+		job.Status = vrs.JobCancelled
+	default:
+		job.Status = vrs.JobFailed
+		e := vrs.AsError(err)
+		job.Error = e.Message
+		job.ErrorArgs = job.ErrorArgs[:0]
+		for _, a := range e.Args {
+			job.ErrorArgs = append(job.ErrorArgs, fmtArg(a))
+		}
+	}
+	if uerr := r.Store.UpdateImportJob(context.WithoutCancel(ctx), job); uerr != nil && err == nil {
+		return uerr
+	}
+	return err
+}
+
+func (r *Runner) run(ctx context.Context, job *vrs.ImportJob, src Source) error {
+	if job.Commit {
+		total, err := countRows(ctx, src)
+		if err != nil {
+			return err
+		}
+		job.RowsTotal = total
+		if err := r.Store.UpdateImportJob(ctx, job); err != nil {
+			return err
+		}
+	}
+	es, err := src.open()
+	if err != nil {
+		return err
+	}
+	defer es.close()
+	chunk := r.Chunk
+	if chunk <= 0 {
+		chunk = 500
+	}
+	var batch []*Entry
+	rowsBefore := 0
+	lastSave := time.Now()
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		items := make([]*vrs.ImportItem, len(batch))
+		for i, e := range batch {
+			items[i] = e.Item
+		}
+		rows := es.rows() - rowsBefore
+		rowsBefore = es.rows()
+		if job.Commit {
+			if err := r.Store.CommitImport(ctx, job, items, rows); err != nil {
+				return err
+			}
+		} else {
+			if err := r.Store.PlanImport(ctx, job.AgencyID, items); err != nil {
+				return err
+			}
+			job.RowsDone += rows
+			for _, it := range items {
+				job.Counts.Add(it)
+			}
+			job.Counts.Rows = job.RowsDone
+			if time.Since(lastSave) > time.Second {
+				lastSave = time.Now()
+				if err := r.Store.UpdateImportJob(ctx, job); err != nil {
+					return err
+				}
+			}
+		}
+		if r.Rejected != nil {
+			for _, e := range batch {
+				if e.Item.Action == vrs.ImportReject {
+					if err := r.Rejected(e); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		if r.Progress != nil {
+			r.Progress(job)
+		}
+		batch = batch[:0]
+		return nil
+	}
+	for {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		e, err := es.next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return err
+		}
+		batch = append(batch, e)
+		if len(batch) >= chunk {
+			if err := flush(); err != nil {
+				return err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return err
+	}
+	if !job.Commit {
+		job.RowsTotal = job.RowsDone
+	}
+	return nil
+}
+
+// countRows reads the whole file once: it must read to its end before a
+// commit starts.
+func countRows(ctx context.Context, src Source) (int, error) {
+	es, err := src.open()
+	if err != nil {
+		return 0, err
+	}
+	defer es.close()
+	for n := 0; ; n++ {
+		if n%4096 == 0 && ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		if _, err := es.next(); errors.Is(err, io.EOF) {
+			return es.rows(), nil
+		} else if err != nil {
+			return 0, err
+		}
+	}
+}
