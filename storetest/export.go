@@ -211,7 +211,7 @@ func testIncidentExport(t *testing.T, db *store.DB) {
 				}
 			case vrs.ActIncidentReadShared:
 				shared++
-				if !strings.Contains(e.Detail, `"read":"incident.export"`) || e.Country != "TH" ||
+				if !strings.Contains(e.Detail, `"read":"`+vrs.ActIncidentExport+`"`) || e.Country != "TH" ||
 					!strings.Contains(e.Detail, `"granularity":"pseudonymised"`) {
 					t.Errorf("shared read entry: %+v", e)
 				}
