@@ -19,6 +19,7 @@ import (
 	"vrs"
 	"vrs/auth"
 	"vrs/i18n"
+	"vrs/importer"
 	"vrs/web"
 )
 
@@ -31,6 +32,8 @@ type Config struct {
 	Catalog *i18n.Catalog
 	Hasher  *auth.Hasher
 	Now     func() time.Time
+	// Imports runs the import jobs.
+	Imports *importer.Manager
 }
 
 // API holds the handlers.
@@ -38,6 +41,8 @@ type API struct {
 	cfg    Config
 	store  vrs.Store
 	routes []Route
+	// Imports is Config.Imports (settable by tests after New).
+	Imports *importer.Manager
 }
 
 // Route is one registered method and pattern, for the OpenAPI check.
@@ -56,7 +61,7 @@ func New(cfg Config) *API {
 	if cfg.Now == nil {
 		cfg.Now = time.Now
 	}
-	return &API{cfg: cfg, store: cfg.Store}
+	return &API{cfg: cfg, store: cfg.Store, Imports: cfg.Imports}
 }
 
 // Register adds every API route to mux, and a catch-all under /api/ that

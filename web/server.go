@@ -11,6 +11,7 @@ import (
 	"vrs"
 	"vrs/auth"
 	"vrs/i18n"
+	"vrs/importer"
 )
 
 // Config wires the server's collaborators.
@@ -20,6 +21,8 @@ type Config struct {
 	Throttle *auth.Throttle
 	Catalog  *i18n.Catalog
 	Logger   *slog.Logger
+	// Imports runs the import jobs of the import pages and the API.
+	Imports *importer.Manager
 	// Mount registers further routes (the JSON API) on the same mux, so
 	// that they share the middleware.
 	Mount func(mux *http.ServeMux)
@@ -42,6 +45,8 @@ type Server struct {
 	pages  map[string]*template.Template
 	static *staticFiles
 	mux    *http.ServeMux
+	// Imports is Config.Imports (settable by tests after New).
+	Imports *importer.Manager
 }
 
 // New parses templates, hashes static files and registers every route.
@@ -61,7 +66,7 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
 	}
-	s := &Server{cfg: cfg, store: cfg.Store, cat: cfg.Catalog, log: cfg.Logger, mux: http.NewServeMux()}
+	s := &Server{cfg: cfg, store: cfg.Store, cat: cfg.Catalog, log: cfg.Logger, mux: http.NewServeMux(), Imports: cfg.Imports}
 	var err error
 	if s.static, err = loadStatic(); err != nil {
 		return nil, err
