@@ -58,42 +58,11 @@ func (src Source) open() (*entries, error) {
 		j := NewJSONLReader(io.NewSectionReader(src.File, 0, src.Size))
 		return &entries{next: j.Next, rows: func() int { return j.line }, close: func() error { return nil }}, nil
 	}
-	var rr RowReader
-	closer := func() error { return nil }
-	m := src.Mapping
-	switch src.Format {
-	case FormatCSV:
-		opts := CSVOptions{}
-		if m != nil {
-			if m.Encoding != "" {
-				enc, err := ParseEncoding(m.Encoding)
-				if err != nil {
-					return nil, err
-				}
-				opts.Encoding = enc
-			}
-			if m.Delimiter != "" {
-				opts.Delimiter = []rune(m.Delimiter)[0]
-			}
-		}
-		c, err := NewCSVReader(io.NewSectionReader(src.File, 0, src.Size), opts)
-		if err != nil {
-			return nil, err
-		}
-		rr = c
-	case FormatXLSX:
-		opts := XLSXOptions{}
-		if m != nil {
-			opts.Sheet = m.Sheet
-		}
-		x, err := ReadXLSX(src.File, src.Size, opts)
-		if err != nil {
-			return nil, err
-		}
-		rr, closer = x, x.Close
-	default:
-		return nil, vrs.Errorf(vrs.EINVALID, "import.error.format")
+	rr, closer, err := src.rowReader()
+	if err != nil {
+		return nil, err
 	}
+	m := src.Mapping
 	if m == nil {
 		m = IdentityMapping(rr.Header())
 	}
@@ -138,6 +107,48 @@ func (src Source) open() (*entries, error) {
 	return &entries{next: next, rows: func() int { return rows }, close: closer}, nil
 }
 
+// rowReader opens a CSV or XLSX source as rows, with the mapping's
+// reading options (sheet, delimiter, encoding).
+func (src Source) rowReader() (RowReader, func() error, error) {
+	var rr RowReader
+	closer := func() error { return nil }
+	m := src.Mapping
+	switch src.Format {
+	case FormatCSV:
+		opts := CSVOptions{}
+		if m != nil {
+			if m.Encoding != "" {
+				enc, err := ParseEncoding(m.Encoding)
+				if err != nil {
+					return nil, nil, err
+				}
+				opts.Encoding = enc
+			}
+			if m.Delimiter != "" {
+				opts.Delimiter = []rune(m.Delimiter)[0]
+			}
+		}
+		c, err := NewCSVReader(io.NewSectionReader(src.File, 0, src.Size), opts)
+		if err != nil {
+			return nil, nil, err
+		}
+		rr = c
+	case FormatXLSX:
+		opts := XLSXOptions{}
+		if m != nil {
+			opts.Sheet = m.Sheet
+		}
+		x, err := ReadXLSX(src.File, src.Size, opts)
+		if err != nil {
+			return nil, nil, err
+		}
+		rr, closer = x, x.Close
+	default:
+		return nil, nil, vrs.Errorf(vrs.EINVALID, "import.error.format")
+	}
+	return rr, closer, nil
+}
+
 // rowProblem turns a reader's error about one row into a problem.
 func rowProblem(row int, err error) Problem {
 	e := vrs.AsError(err)
@@ -175,6 +186,8 @@ func (r *Runner) Run(ctx context.Context, job *vrs.ImportJob, src Source) error 
 	case vrs.ErrorCode(err) == vrs.ECONFLICT:
 		// Cancelled by someone else: the store already says so.
 		return err
+	case errors.Is(context.Cause(ctx), errShutdown):
+		job.Status = vrs.JobInterrupted
 	case ctx.Err() != nil:
 		job.Status = vrs.JobCancelled
 	default:
