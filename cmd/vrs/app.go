@@ -17,6 +17,7 @@ import (
 	"vrs/api"
 	"vrs/auth"
 	"vrs/i18n"
+	"vrs/importer"
 	"vrs/store"
 	"vrs/web"
 )
@@ -31,6 +32,8 @@ type Main struct {
 	Catalog *i18n.Catalog
 	Hasher  *auth.Hasher
 	DB      *store.DB
+	// Imports runs import jobs for the web pages and the API.
+	Imports *importer.Manager
 
 	lock     *fileLock
 	use      *fileLock
@@ -167,8 +170,20 @@ func (m *Main) Run(ctx context.Context) error {
 	if (cfg.TLSCert == "") != (cfg.TLSKey == "") {
 		return errors.New("give both --tls-cert and --tls-key, or neither")
 	}
-	a := api.New(api.Config{Store: m.DB, Catalog: m.Catalog, Hasher: m.Hasher})
+	// Jobs a previous process left running are interrupted: their
+	// committed chunks stay, and running the file again finishes them.
+	if n, err := m.DB.InterruptImportJobs(ctx); err != nil {
+		return err
+	} else if n > 0 {
+		m.Logger.Warn("import jobs interrupted by the last stop; run their files again", "jobs", n)
+	}
+	m.Imports = importer.NewManager(m.DB, filepath.Join(cfg.DataDir, "imports"))
+	if err := m.Imports.Sweep(); err != nil {
+		return err
+	}
+	a := api.New(api.Config{Store: m.DB, Catalog: m.Catalog, Hasher: m.Hasher, Imports: m.Imports})
 	w, err := web.New(web.Config{
+		Imports:     m.Imports,
 		Store:       m.DB,
 		Hasher:      m.Hasher,
 		Throttle:    auth.NewThrottle(auth.ThrottleConfig{}),
@@ -280,6 +295,9 @@ func (m *Main) Close() error {
 				m.server.Close()
 			}
 			cancel()
+		}
+		if m.Imports != nil {
+			m.Imports.Close()
 		}
 		if m.sweep != nil {
 			m.sweep()
