@@ -63,6 +63,7 @@ var commands = []command{
 	{"bench create", "measure incident creation through the API on this machine", cmdBenchCreate},
 	{"bench list", "measure incident list queries on a filled store", cmdBenchList},
 	{"bench sharing", "measure what the access rule adds to the incident list", cmdBenchSharing},
+	{"bench import", "measure imports of a large flat file against the raw load", cmdBenchImport},
 }
 
 // run is the whole program: it returns the exit status (0 ok, 1 failed,
