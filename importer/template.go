@@ -29,6 +29,7 @@ const (
 	RequiredPerson                // on every row that describes a person
 	RequiredPayment               // on every row that describes a payment
 	RequiredPerRecord             // at least once per incident (see the type's note)
+	RequiredDocument              // on every row that describes a document
 )
 
 // TemplateColumn is one column of the flat template of a type.
@@ -68,6 +69,12 @@ func TemplateColumns(t vrs.IncidentType) []TemplateColumn {
 			}
 		case "transactions[].amount", "transactions[].currency", "transactions[].method":
 			c.Required = RequiredPayment
+		case "documents[].type":
+			c.Required = RequiredDocument
+		case "documents[].fraud_type":
+			if t == vrs.TypeDocumentFraud {
+				c.Required = RequiredPerRecord
+			}
 		case "offence_codes":
 			if t == vrs.TypeRelatedConduct {
 				c.Required = RequiredPerRecord
@@ -127,6 +134,8 @@ func (c TemplateColumn) RequirementText(tr Translate, t vrs.IncidentType) string
 		return tr("import.template.req.person")
 	case RequiredPayment:
 		return tr("import.template.req.payment")
+	case RequiredDocument:
+		return tr("import.template.req.document")
 	case RequiredPerRecord:
 		return tr("import.template.req.record." + string(t))
 	}

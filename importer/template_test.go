@@ -283,6 +283,7 @@ func TestTemplateColumnsPerType(t *testing.T) {
 	}{
 		{vrs.TypeTrafficking, []string{"persons[].trafficking_status", "persons[].labour_sector", "transactions[].amount"}, nil},
 		{vrs.TypeMigrantSmuggling, []string{"persons[].perpetrator_roles", "transactions[].amount"}, []string{"persons[].exploitation"}},
+		{vrs.TypeDocumentFraud, []string{"documents[].type", "documents[].fraud_type", "route.origin"}, []string{"persons[].trafficking_status"}},
 		{vrs.TypeIrregularMigration, []string{"persons[].nationalities"}, []string{"persons[].perpetrator_roles", "transactions[].amount", "persons[].control_methods"}},
 	} {
 		t.Run(string(tc.typ), func(t *testing.T) {

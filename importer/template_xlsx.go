@@ -2,7 +2,6 @@ package importer
 
 import (
 	"io"
-	"slices"
 	"strconv"
 
 	"github.com/xuri/excelize/v2"
@@ -196,9 +195,6 @@ func writeInstructions(f *excelize.File, t vrs.IncidentType, cols []TemplateColu
 	}
 	notes := []string{tr("import.template.note.rows"), tr("import.template.note.payments"), tr("import.template.note.codes"),
 		tr("import.template.note.dates"), tr("import.template.note.multi", DefaultMultiSeparator), tr("import.template.note.type."+string(t), string(t))}
-	if t == vrs.TypeIrregularMigration {
-		notes = slices.Delete(notes, 1, 2) // no payment columns
-	}
 	for _, n := range notes {
 		if err := put(n); err != nil {
 			return err
