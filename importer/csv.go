@@ -13,7 +13,7 @@ import (
 const (
 	DefaultMaxFieldBytes = 64 << 10 // one cell, in UTF-8
 	DefaultMaxRowBytes   = 1 << 20  // one row, in UTF-8
-	DefaultMaxFileBytes  = 2 << 30  // the file as uploaded
+	DefaultMaxFileBytes  = 1 << 30  // the file as uploaded: 10 million rows of 10 columns
 )
 
 // CSVOptions configure a CSVReader. Zero values mean detection or defaults.

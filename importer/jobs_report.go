@@ -100,7 +100,8 @@ func (m *Manager) ErrorReport(ctx context.Context, id int64, format string, cat 
 	if err != nil {
 		return err
 	}
-	errorsColumn := cat.T(lang, "import.report.errors_column")
+	// Not translated: importing the fixed report again skips it by name.
+	errorsColumn := ReportColumn
 	if job.Format == FormatJSONL {
 		if err := out.row([]string{cat.T(lang, "import.report.line_column"), errorsColumn}); err != nil {
 			return err

@@ -64,7 +64,10 @@ func (src Source) open() (*entries, error) {
 	}
 	m := src.Mapping
 	if m == nil {
-		m = IdentityMapping(rr.Header())
+		if m, err = ownLayout(rr.Header()); err != nil {
+			closer()
+			return nil, err
+		}
 	}
 	ap, err := m.Bind(rr.Header())
 	if err != nil {
@@ -106,6 +109,30 @@ func (src Source) open() (*entries, error) {
 	}
 	return &entries{next: next, rows: func() int { return rows }, close: closer}, nil
 }
+
+// ownLayout maps a file in VRS's own layout (the templates'), which must
+// have a reference column and no column that is not a field: a column
+// the import would silently drop is more likely a misspelt field. The
+// error report's own column is allowed, so that a fixed report imports.
+func ownLayout(header []string) (*Mapping, error) {
+	m := IdentityMapping(header)
+	hasRef := false
+	for _, c := range m.Columns {
+		switch {
+		case c.Field == "reference":
+			hasRef = true
+		case c.Field == "" && normHeader(c.Source) != ReportColumn:
+			return nil, vrs.Errorf(vrs.EINVALID, "import.error.unknown_column", c.Source)
+		}
+	}
+	if !hasRef {
+		return nil, vrs.Errorf(vrs.EINVALID, "import.error.no_reference_column")
+	}
+	return m, nil
+}
+
+// ReportColumn is the name of the error report's column of reasons.
+const ReportColumn = "errors"
 
 // rowReader opens a CSV or XLSX source as rows, with the mapping's
 // reading options (sheet, delimiter, encoding).
