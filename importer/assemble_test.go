@@ -173,3 +173,23 @@ func TestJSONLReader(t *testing.T) {
 		t.Errorf("unknown field not named: %v", p[0].Args)
 	}
 }
+
+func TestMappingDefaults(t *testing.T) {
+	m := &Mapping{Columns: []Column{{Source: "case", Field: "reference"}, {Source: "kind", Field: "type"}},
+		Defaults: map[string]string{"type": "trafficking_in_persons", "place.country": "Thailand"}}
+	entries, err := readAll(t, FormatCSV, "case,kind\nA,\nB,irregular_migration\n", m)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a := entries[0].Item.Incident; a.Type != vrs.TypeTrafficking || a.Place.Country != "TH" {
+		t.Errorf("defaults not applied: %s %s", a.Type, a.Place.Country)
+	}
+	if b := entries[1].Item.Incident; b.Type != vrs.TypeIrregularMigration {
+		t.Errorf("a default overrode the file: %s", b.Type)
+	}
+	bad := &Mapping{Columns: m.Columns, Defaults: map[string]string{"type": "piracy", "colour": "red"}}
+	_, err = readAll(t, FormatCSV, "case,kind\nA,\n", bad)
+	if f := vrs.AsError(err).Fields; f["defaults.type"] != "import.value_unknown_code" || f["defaults.colour"] != "import.mapping_field_unknown" {
+		t.Errorf("bad defaults: %v", err)
+	}
+}

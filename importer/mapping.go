@@ -32,6 +32,9 @@ type Mapping struct {
 	MultiSeparator string `json:"multi_separator,omitempty"`
 	// Columns maps source columns, by header name, to fields.
 	Columns []Column `json:"columns"`
+	// Defaults give fields a value on every row where no column gives one
+	// (the incident type of a file of trafficking cases, a country).
+	Defaults map[string]string `json:"defaults,omitempty"`
 }
 
 // Column maps one source column.

@@ -32,6 +32,8 @@ type Applier struct {
 	sep     string
 	decimal string
 	layouts []string
+	// defaults are the mapping's defaults, checked: field path, value.
+	defaults [][2]string
 }
 
 type boundColumn struct {
@@ -77,6 +79,21 @@ func (m *Mapping) Bind(header []string) (*Applier, error) {
 			}
 		}
 		a.cols = append(a.cols, bc)
+	}
+	for path, v := range m.Defaults {
+		f, ok := LookupField(path)
+		if !ok {
+			fe["defaults."+path] = "import.mapping_field_unknown"
+			continue
+		}
+		got, key := a.value(boundColumn{name: path, field: f}, v)
+		if key != "" {
+			fe["defaults."+path] = key
+			continue
+		}
+		if got != "" {
+			a.defaults = append(a.defaults, [2]string{path, got})
+		}
 	}
 	if len(fe) > 0 {
 		return nil, vrs.FieldErrors(fe)
@@ -140,6 +157,11 @@ func (a *Applier) Apply(cells []string) (map[string][]string, []CellError) {
 				continue
 			}
 			out[c.field.Path] = append(out[c.field.Path], v)
+		}
+	}
+	for _, d := range a.defaults {
+		if len(out[d[0]]) == 0 {
+			out[d[0]] = []string{d[1]}
 		}
 	}
 	return out, errs
