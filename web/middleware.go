@@ -90,11 +90,12 @@ func (s *Server) securityHeaders(next http.Handler) http.Handler {
 
 func (s *Server) limitBody(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.ContentLength > MaxBodyBytes {
-			s.error(w, r, vrs.Errorf(vrs.ETOOLARGE, "error.body_too_large", MaxBodyBytes>>10))
+		limit, tooLarge := s.bodyLimit(r)
+		if r.ContentLength > limit {
+			s.error(w, r, tooLarge)
 			return
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, MaxBodyBytes)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		next.ServeHTTP(w, r)
 	})
 }
@@ -175,6 +176,10 @@ func (s *Server) checkCSRF(next http.Handler) http.Handler {
 		switch r.Method {
 		case http.MethodGet, http.MethodHead, http.MethodOptions:
 			next.ServeHTTP(w, r)
+			return
+		}
+		if streamsOwnForm(r) {
+			next.ServeHTTP(w, r) // the handler checks the form's first part
 			return
 		}
 		st := stateOf(r)

@@ -150,6 +150,9 @@ func (s *Server) nav(r *http.Request, u *vrs.User) []navItem {
 	if u.HasRole(vrs.RoleReviewer) {
 		items = append(items, navItem{Href: "/review", Label: "nav.review"})
 	}
+	if MayUseTemplates(u) == nil {
+		items = append(items, navItem{Href: "/imports", Label: "nav.imports"})
+	}
 	if access.CanManageSomeCountry(u) {
 		items = append(items, navItem{Href: "/admin/agencies", Label: "nav.agencies"}, navItem{Href: "/admin/users", Label: "nav.users"})
 		items = append(items, navItem{Href: "/admin/audit", Label: "nav.audit"})
