@@ -1,6 +1,7 @@
 package export
 
 import (
+	"archive/zip"
 	"fmt"
 	"io"
 
@@ -25,6 +26,10 @@ type xlsxWriter struct {
 // NewXLSX returns a writer of an XLSX workbook.
 func NewXLSX(w io.Writer) (Writer, error) {
 	x := &xlsxWriter{w: w, f: excelize.NewFile()}
+	// excelize's Write assembles the whole workbook in a buffer before it
+	// writes it out; a ZIP writer of our own sends each part straight to
+	// w instead, and the buffer stays empty.
+	x.f.SetZipWriter(func(io.Writer) excelize.ZipWriter { return zip.NewWriter(w) })
 	for i, t := range tables {
 		if i == 0 {
 			if err := x.f.SetSheetName("Sheet1", t.name); err != nil {
