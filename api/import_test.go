@@ -119,7 +119,7 @@ func testImportAPI(t *testing.T, dialect string) {
 	r = e.do(t, request{method: "GET", path: loc + "/problems?limit=10", token: tok})
 	var probs struct {
 		Items []struct {
-			Row                           int
+			Row                            int
 			Column, Value, Message, Reason string
 		}
 		Count, Total int
