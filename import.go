@@ -1,7 +1,9 @@
 package vrs
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"time"
 )
 
@@ -98,11 +100,11 @@ type ImportJob struct {
 	RowsDone  int          `json:"rows_done"`
 	Counts    ImportCounts `json:"counts"`
 	// Error is the catalogue key of why the job failed, with its arguments.
-	Error     string    `json:"error,omitempty"`
-	ErrorArgs []string  `json:"error_args,omitempty"`
-	CreatedAt time.Time `json:"created_at"`
-	StartedAt time.Time `json:"started_at,omitzero"`
-	EndedAt   time.Time `json:"ended_at,omitzero"`
+	Error     string      `json:"error,omitempty"`
+	ErrorArgs MessageArgs `json:"error_args,omitempty"`
+	CreatedAt time.Time   `json:"created_at"`
+	StartedAt time.Time   `json:"started_at,omitzero"`
+	EndedAt   time.Time   `json:"ended_at,omitzero"`
 }
 
 // ActImportJob is the audit action of a new import job; "_done",
@@ -131,4 +133,35 @@ type ImportService interface {
 	// InterruptImportJobs marks the jobs left running by a previous
 	// process as interrupted; servers call it when they start.
 	InterruptImportJobs(ctx context.Context) (int, error)
+}
+
+// DecodeArgs reads message arguments saved as JSON, keeping whole numbers
+// as int64 (not float64) so that the catalogue's %d verbs format them.
+func DecodeArgs(data []byte) ([]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var raw []any
+	if err := dec.Decode(&raw); err != nil {
+		return nil, err
+	}
+	for i, a := range raw {
+		if n, ok := a.(json.Number); ok {
+			if v, err := n.Int64(); err == nil {
+				raw[i] = v
+			} else {
+				raw[i] = n.String()
+			}
+		}
+	}
+	return raw, nil
+}
+
+// MessageArgs are a message's arguments, kept as their kinds through JSON.
+type MessageArgs []any
+
+// UnmarshalJSON keeps whole numbers whole (see DecodeArgs).
+func (a *MessageArgs) UnmarshalJSON(data []byte) error {
+	v, err := DecodeArgs(data)
+	*a = v
+	return err
 }

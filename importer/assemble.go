@@ -86,7 +86,7 @@ func (a *Assembler) start(row int, ref string) {
 	h := maphash.String(a.seed, ref)
 	if first, ok := a.seen[h]; ok {
 		a.errs = append(a.errs, Problem{Row: row, Column: a.columns["reference"], Value: ref, Message: "import.reference_split",
-			Args: []string{strconv.Itoa(int(first))}})
+			Args: vrs.MessageArgs{int(first)}})
 	} else {
 		a.seen[h] = int32(row)
 	}
@@ -144,7 +144,7 @@ func (a *Assembler) apply(row int, vals map[string][]string) {
 			if prev, seen := a.first[f.Path]; seen {
 				if prev != joined {
 					a.errs = append(a.errs, Problem{Row: row, Column: a.columns[f.Path], Value: strings.Join(v, "; "),
-						Message: "import.value_conflict", Args: []string{strings.ReplaceAll(prev, "\x00", "; "), strconv.Itoa(o.rows[0])}})
+						Message: "import.value_conflict", Args: vrs.MessageArgs{strings.ReplaceAll(prev, "\x00", "; "), o.rows[0]}})
 				}
 				continue
 			}

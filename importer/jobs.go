@@ -85,10 +85,7 @@ func (m *Manager) Upload(ctx context.Context, job *vrs.ImportJob, file io.Reader
 		os.Remove(m.uploadPath(job.ID))
 		job.Status, job.Error = vrs.JobFailed, vrs.AsError(err).Message
 		if e := vrs.AsError(err); e.Code != vrs.EINTERNAL {
-			job.ErrorArgs = []string{}
-			for _, a := range e.Args {
-				job.ErrorArgs = append(job.ErrorArgs, fmtArg(a))
-			}
+			job.ErrorArgs = e.Args
 		}
 		m.store.UpdateImportJob(context.WithoutCancel(ctx), job)
 	}

@@ -47,7 +47,7 @@ func (j *JSONLReader) Next() (*Entry, error) {
 		dec := json.NewDecoder(bytes.NewReader(line))
 		dec.DisallowUnknownFields()
 		if err := dec.Decode(inc); err != nil {
-			e.Item.Action, e.Item.Err = vrs.ImportReject, Problems{{Row: j.line, Message: "import.json_invalid", Args: []string{jsonReason(err)}}}
+			e.Item.Action, e.Item.Err = vrs.ImportReject, Problems{{Row: j.line, Message: "import.json_invalid", Args: vrs.MessageArgs{jsonReason(err)}}}
 			return e, nil
 		}
 		if dec.More() {

@@ -17,10 +17,10 @@ type Problem struct {
 	Row    int    `json:"row"`
 	Column string `json:"column,omitempty"`
 	// Field is the incident field at fault, when the store found it.
-	Field   string   `json:"field,omitempty"`
-	Value   string   `json:"value,omitempty"`
-	Message string   `json:"message"`
-	Args    []string `json:"args,omitempty"`
+	Field   string          `json:"field,omitempty"`
+	Value   string          `json:"value,omitempty"`
+	Message string          `json:"message"`
+	Args    vrs.MessageArgs `json:"args,omitempty"`
 }
 
 // Problems are a rejected incident's reasons.
@@ -91,11 +91,7 @@ func problemsOf(err error, o *origin) Problems {
 	}
 	e := vrs.AsError(err)
 	if len(e.Fields) == 0 {
-		args := make([]string, len(e.Args))
-		for i, a := range e.Args {
-			args[i] = fmtArg(a)
-		}
-		return Problems{{Row: o.rows[0], Message: e.Message, Args: args}}
+		return Problems{{Row: o.rows[0], Message: e.Message, Args: e.Args}}
 	}
 	out := make(Problems, 0, len(e.Fields))
 	for path, key := range e.Fields {
@@ -111,16 +107,12 @@ func problemsOf(err error, o *origin) Problems {
 	return out
 }
 
-func fmtArg(a any) string { return fmt.Sprint(a) }
-
 // ProblemText says a problem in words: where, and why.
 func ProblemText(cat *i18n.Catalog, lang string, p Problem) string {
-	args := make([]any, len(p.Args))
-	for i, a := range p.Args {
-		args[i] = a
-	}
-	why := cat.T(lang, p.Message, args...)
+	why := cat.T(lang, p.Message, p.Args...)
 	switch {
+	case strings.HasPrefix(p.Message, "import.error."):
+		return why // the reader's own messages say where
 	case p.Column != "" && p.Value != "":
 		return cat.T(lang, "import.problem.row_column_value", p.Row, p.Column, p.Value, why)
 	case p.Column != "":

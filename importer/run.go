@@ -179,11 +179,7 @@ func (src Source) rowReader() (RowReader, func() error, error) {
 // rowProblem turns a reader's error about one row into a problem.
 func rowProblem(row int, err error) Problem {
 	e := vrs.AsError(err)
-	args := make([]string, len(e.Args))
-	for i, a := range e.Args {
-		args[i] = strings.TrimSpace(strings.ReplaceAll(fmtArg(a), "\n", " "))
-	}
-	return Problem{Row: row, Message: e.Message, Args: args}
+	return Problem{Row: row, Message: e.Message, Args: e.Args}
 }
 
 // Runner runs import jobs.
@@ -221,10 +217,7 @@ func (r *Runner) Run(ctx context.Context, job *vrs.ImportJob, src Source) error 
 		job.Status = vrs.JobFailed
 		e := vrs.AsError(err)
 		job.Error = e.Message
-		job.ErrorArgs = job.ErrorArgs[:0]
-		for _, a := range e.Args {
-			job.ErrorArgs = append(job.ErrorArgs, fmtArg(a))
-		}
+		job.ErrorArgs = e.Args
 	}
 	if uerr := r.Store.UpdateImportJob(context.WithoutCancel(ctx), job); uerr != nil && err == nil {
 		return uerr

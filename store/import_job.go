@@ -137,7 +137,7 @@ func (db *DB) scanImportJob(row interface{ Scan(...any) error }) (*vrs.ImportJob
 	if ended != 0 {
 		j.EndedAt = fromMicros(ended)
 	}
-	if err := json.Unmarshal([]byte(args), &j.ErrorArgs); err != nil {
+	if j.ErrorArgs, err = vrs.DecodeArgs([]byte(args)); err != nil {
 		return nil, err
 	}
 	if key != nil {

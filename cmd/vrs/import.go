@@ -71,6 +71,9 @@ Exits with status 1 when rows were rejected.`)
 	if err != nil {
 		return err
 	}
+	if fi.Size() > importer.DefaultMaxFileBytes {
+		return vrs.Errorf(vrs.ETOOLARGE, "import.error.file_too_large", int64(importer.DefaultMaxFileBytes))
+	}
 	m, err := c.openStore(ctx, cfg, false)
 	if err != nil {
 		return err
