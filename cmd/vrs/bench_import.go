@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"context"
 	crand "crypto/rand"
+	"database/sql"
 	"encoding/csv"
 	"encoding/hex"
 	"encoding/json"
@@ -81,6 +82,8 @@ P-again.pprof (go tool pprof -top vrs P-commit.pprof).`)
 	keep := fs.Bool("keep", false, "keep the stores (and the generated file) after the run")
 	chunk := fs.Int("chunk", 0, "incidents per transaction (default: the importer's)")
 	profile := fs.String("cpuprofile", "", "write the import steps' CPU profiles to `P`-<step>.pprof")
+	stepList := fs.String("steps", "raw,dry,commit,again", "the steps to run, of raw, dry, commit and again (which needs commit)")
+	timeout := fs.Duration("step-timeout", 0, "stop a step that runs longer and report the rows it had done (0: no limit)")
 	// The child processes run this command again with --step.
 	step := fs.String("step", "", "internal: run one step in this process (dry, commit, raw-pg) and print its figures as JSON")
 	agency := fs.String("agency", "", "internal: the agency of --step")
@@ -98,10 +101,16 @@ P-again.pprof (go tool pprof -top vrs P-commit.pprof).`)
 		return usagef("--persons-per-incident must be at least 1")
 	case *chunk < 0:
 		return usagef("--chunk must not be negative")
+	case *timeout < 0:
+		return usagef("--step-timeout must not be negative")
 	case *dsn != "" && !strings.HasPrefix(*dsn, "postgres://") && !strings.HasPrefix(*dsn, "postgresql://"):
 		return usagef("--db must be a postgres:// URL (SQLite stores go under --data-dir)")
 	}
-	b := &benchImport{c: c, dsn: *dsn, chunk: *chunk, profile: *profile, keep: *keep}
+	steps, err := benchImportSteps(*stepList)
+	if err != nil {
+		return err
+	}
+	b := &benchImport{c: c, dsn: *dsn, chunk: *chunk, profile: *profile, keep: *keep, timeout: *timeout}
 	if *dataDir == "" {
 		dir, err := os.MkdirTemp("", "vrs-bench-import-")
 		if err != nil {
@@ -146,7 +155,10 @@ P-again.pprof (go tool pprof -top vrs P-commit.pprof).`)
 	results := map[string]*benchStep{}
 	// The raw load first: the file is then as warm in the page cache for
 	// every step.
-	for _, name := range []string{"raw", "dry", "commit", "again"} {
+	for _, name := range steps {
+		if name == "again" && results["commit"].timedOut {
+			continue
+		}
 		fmt.Fprintf(c.stderr, "bench import: %s...\n", name)
 		r, err := b.run(ctx, name)
 		if err != nil {
@@ -157,7 +169,35 @@ P-again.pprof (go tool pprof -top vrs P-commit.pprof).`)
 			return err
 		}
 	}
-	return b.report(results)
+	return b.report(steps, results)
+}
+
+// benchImportSteps parses --steps into the order the steps run in.
+func benchImportSteps(list string) ([]string, error) {
+	want := map[string]bool{}
+	for _, s := range strings.Split(list, ",") {
+		s = strings.TrimSpace(s)
+		switch s {
+		case "raw", "dry", "commit", "again":
+			want[s] = true
+		case "":
+		default:
+			return nil, usagef("--steps: unknown step %q: give raw, dry, commit or again", s)
+		}
+	}
+	if want["again"] && !want["commit"] {
+		return nil, usagef("--steps: again needs commit")
+	}
+	var out []string
+	for _, s := range []string{"raw", "dry", "commit", "again"} {
+		if want[s] {
+			out = append(out, s)
+		}
+	}
+	if len(out) == 0 {
+		return nil, usagef("--steps: give at least one step")
+	}
+	return out, nil
 }
 
 // benchImport is one run of the benchmark.
@@ -170,6 +210,7 @@ type benchImport struct {
 	chunk   int
 	profile string
 	keep    bool
+	timeout time.Duration
 	schemas []string
 	// commitStore is the store the commit step wrote, for the step again.
 	commitStore [2]string
@@ -196,6 +237,7 @@ type benchStep struct {
 	loadBefore string
 	loadAfter  string
 	sizeMB     float64 // the store after the step (commit)
+	timedOut   bool    // stopped after --step-timeout; Rows are those done by then
 }
 
 // benchImportChild returns the command that runs args as a child vrs
@@ -213,11 +255,18 @@ func (b *benchImport) run(ctx context.Context, name string) (*benchStep, error) 
 	var cmd *exec.Cmd
 	var err error
 	res := &benchStep{}
+	stepCtx := ctx
+	if b.timeout > 0 {
+		var cancel context.CancelFunc
+		stepCtx, cancel = context.WithTimeout(ctx, b.timeout)
+		defer cancel()
+	}
+	var dataDir, dsn string
 	switch {
 	case name == "raw" && b.dsn == "":
 		db := filepath.Join(b.dir, "raw.db")
 		os.Remove(db)
-		cmd = exec.CommandContext(ctx, "sqlite3", "-bail", db)
+		cmd = exec.CommandContext(stepCtx, "sqlite3", "-bail", db)
 		// Without a table, .import creates one of text columns named by
 		// the header; the shell wraps the load in one transaction.
 		cmd.Stdin = strings.NewReader(".import --csv " + sqliteQuote(b.file) + " raw\n")
@@ -226,12 +275,12 @@ func (b *benchImport) run(ctx context.Context, name string) (*benchStep, error) 
 		if err != nil {
 			return nil, err
 		}
-		cmd, err = benchImportChild(ctx, []string{"bench", "import", "--step", "raw-pg", "--db", dsn, "--file", b.file})
+		cmd, err = benchImportChild(stepCtx, []string{"bench", "import", "--step", "raw-pg", "--db", dsn, "--file", b.file})
 		if err != nil {
 			return nil, err
 		}
 	default:
-		dataDir, dsn := b.commitStore[0], b.commitStore[1]
+		dataDir, dsn = b.commitStore[0], b.commitStore[1]
 		if name != "again" {
 			if dataDir, dsn, err = b.newStore(ctx, name); err != nil {
 				return nil, err
@@ -256,7 +305,7 @@ func (b *benchImport) run(ctx context.Context, name string) (*benchStep, error) 
 		if b.profile != "" {
 			args = append(args, "--cpuprofile", b.profile+"-"+name+".pprof")
 		}
-		if cmd, err = benchImportChild(ctx, args); err != nil {
+		if cmd, err = benchImportChild(stepCtx, args); err != nil {
 			return nil, err
 		}
 	}
@@ -267,6 +316,14 @@ func (b *benchImport) run(ctx context.Context, name string) (*benchStep, error) 
 	err = cmd.Run()
 	res.wall = time.Since(start)
 	res.loadAfter = loadAverage()
+	if err != nil && stepCtx.Err() != nil && ctx.Err() == nil && name != "raw" {
+		// Killed at the time limit: how far it got is in its job.
+		res.timedOut, res.Seconds, res.rssKiB = true, b.timeout.Seconds(), maxRSSKiB(cmd.ProcessState)
+		if res.Rows, err = b.rowsDone(ctx, dataDir, dsn); err != nil {
+			return nil, err
+		}
+		return res, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w\n%s", strings.Join(cmd.Args, " "), err, out.String())
 	}
@@ -295,6 +352,21 @@ func (b *benchImport) run(ctx context.Context, name string) (*benchStep, error) 
 		res.sizeMB = b.storeSize(ctx, b.commitStore[0], b.commitStore[1])
 	}
 	return res, nil
+}
+
+// rowsDone is how many rows the last import job of a store had done.
+func (b *benchImport) rowsDone(ctx context.Context, dataDir, dsn string) (int, error) {
+	m := b.c.benchMain(Config{DataDir: dataDir, DB: dsn})
+	defer m.Close()
+	if err := m.OpenStore(ctx, false); err != nil {
+		return 0, err
+	}
+	var n int
+	err := m.DB.SQL().QueryRowContext(ctx, `SELECT rows_done FROM import_jobs ORDER BY id DESC LIMIT 1`).Scan(&n)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil // stopped before its job began
+	}
+	return n, err
 }
 
 // newStore makes a new, empty store: a data directory, and for
@@ -402,22 +474,38 @@ func (b *benchImport) storeSize(ctx context.Context, dataDir, dsn string) float6
 }
 
 // report prints the table, the targets and the machine.
-func (b *benchImport) report(res map[string]*benchStep) error {
+func (b *benchImport) report(steps []string, res map[string]*benchStep) error {
 	w := b.c.stdout
-	raw := res["raw"].Seconds
+	raw := 0.0
+	if r := res["raw"]; r != nil {
+		raw = r.Seconds
+	}
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "STEP\tSECONDS\tWALL\tROWS/S\tX RAW\tPEAK RSS\tCREATED\tUNCHANGED\tSTORE\tLOAD BEFORE\tLOAD AFTER\t")
 	for _, name := range []string{"dry", "commit", "again", "raw"} {
 		r := res[name]
-		created, unchanged, size := "-", "-", "-"
-		if name != "raw" {
+		if r == nil {
+			continue
+		}
+		secs, ratio, created, unchanged, size := fmt.Sprintf("%.2f", r.Seconds), "-", "-", "-", "-"
+		if raw > 0 {
+			ratio = fmt.Sprintf("%.1f", r.Seconds/raw)
+		}
+		switch {
+		case r.timedOut:
+			secs = fmt.Sprintf(">%.0f (stopped at %d rows)", r.Seconds, r.Rows)
+		case name != "raw":
 			created, unchanged = strconv.Itoa(r.Created), strconv.Itoa(r.Unchanged)
 		}
 		if r.sizeMB > 0 {
 			size = fmt.Sprintf("%.0f MB", r.sizeMB)
 		}
-		fmt.Fprintf(tw, "%s\t%.2f\t%.2f\t%.0f\t%.1f\t%.0f MB\t%s\t%s\t%s\t%s\t%s\t\n", name, r.Seconds, r.wall.Seconds(),
-			float64(r.Rows)/r.Seconds, r.Seconds/raw, float64(r.rssKiB)/1000, created, unchanged, size, r.loadBefore, r.loadAfter)
+		rate := "-"
+		if r.Seconds > 0 {
+			rate = fmt.Sprintf("%.0f", float64(r.Rows)/r.Seconds)
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%.2f\t%s\t%s\t%.0f MB\t%s\t%s\t%s\t%s\t%s\t\n", name, secs, r.wall.Seconds(),
+			rate, ratio, float64(r.rssKiB)/1000, created, unchanged, size, r.loadBefore, r.loadAfter)
 	}
 	if err := tw.Flush(); err != nil {
 		return err
@@ -428,20 +516,31 @@ func (b *benchImport) report(res map[string]*benchStep) error {
 		commitTarget = targetPostgres
 	}
 	fmt.Fprintf(w, "\nTargets of issue 4 (for %d rows: the 1,000,000-row targets times %.3g):\n", b.rows, scale)
-	verdict := func(label string, got, want float64, unit string) {
+	verdict := func(label string, r *benchStep, got, want float64, unit string) {
 		v := "met"
-		if got > want {
+		switch {
+		case r != nil && r.timedOut:
+			v = "MISSED (did not finish)"
+		case got > want:
 			v = "MISSED"
 		}
 		fmt.Fprintf(w, "  %-28s %8.2f %-2s (at most %.2f %s): %s\n", label, got, unit, want, unit, v)
 	}
-	verdict("dry run", res["dry"].Seconds, targetDry.Seconds()*scale, "s")
-	verdict("commit into "+b.dialect(), res["commit"].Seconds, commitTarget.Seconds()*scale, "s")
-	peak := int64(0)
-	for _, name := range []string{"dry", "commit", "again"} {
-		peak = max(peak, res[name].rssKiB)
+	if r := res["dry"]; r != nil {
+		verdict("dry run", r, r.Seconds, targetDry.Seconds()*scale, "s")
 	}
-	verdict("peak memory of the imports", float64(peak)/1000, targetRSSKiB/1000, "MB")
+	if r := res["commit"]; r != nil {
+		verdict("commit into "+b.dialect(), r, r.Seconds, commitTarget.Seconds()*scale, "s")
+	}
+	peak := int64(-1)
+	for _, name := range []string{"dry", "commit", "again"} {
+		if r := res[name]; r != nil {
+			peak = max(peak, r.rssKiB)
+		}
+	}
+	if peak >= 0 {
+		verdict("peak memory of the imports", nil, float64(peak)/1000, targetRSSKiB/1000, "MB")
+	}
 	fmt.Fprintln(w)
 	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, machineHeader)

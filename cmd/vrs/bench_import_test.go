@@ -29,6 +29,17 @@ func TestBenchImportChild(t *testing.T) {
 	os.Exit(run(context.Background(), words, strings.NewReader(""), os.Stdout, os.Stderr))
 }
 
+// testBenchChild runs a child of bench import as this test binary.
+func testBenchChild(ctx context.Context, args []string) (*exec.Cmd, error) {
+	b, err := json.Marshal(args)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestBenchImportChild$")
+	cmd.Env = append(os.Environ(), benchChildEnv+"="+string(b))
+	return cmd, nil
+}
+
 // TestBenchImport runs the benchmark on a few hundred rows on every
 // store: each step must read every row, the commit create every
 // incident, the second commit leave them all unchanged.
@@ -38,15 +49,7 @@ func TestBenchImport(t *testing.T) {
 	}
 	old := benchImportChild
 	t.Cleanup(func() { benchImportChild = old })
-	benchImportChild = func(ctx context.Context, args []string) (*exec.Cmd, error) {
-		b, err := json.Marshal(args)
-		if err != nil {
-			return nil, err
-		}
-		cmd := exec.CommandContext(ctx, os.Args[0], "-test.run=^TestBenchImportChild$")
-		cmd.Env = append(os.Environ(), benchChildEnv+"="+string(b))
-		return cmd, nil
-	}
+	benchImportChild = testBenchChild
 	for _, dialect := range storetest.Dialects() {
 		t.Run(dialect, func(t *testing.T) {
 			dir := t.TempDir()
@@ -72,6 +75,38 @@ func TestBenchImport(t *testing.T) {
 				if fi, err := os.Stat(filepath.Join(dir, "prof-"+step+".pprof")); err != nil || fi.Size() == 0 {
 					t.Errorf("no CPU profile of %s: %v", step, err)
 				}
+			}
+		})
+	}
+}
+
+// TestBenchImportSteps: --steps runs only the steps named, and a step
+// over --step-timeout is stopped and reported, not failed.
+func TestBenchImportSteps(t *testing.T) {
+	old := benchImportChild
+	t.Cleanup(func() { benchImportChild = old })
+	benchImportChild = testBenchChild
+	t.Run("DryOnly", func(t *testing.T) {
+		out := must(t, "", "bench", "import", "--rows", "40", "--steps", "dry", "--data-dir", t.TempDir())
+		if !regexp.MustCompile(`(?m)^dry +[0-9.]+ `).MatchString(out) || strings.Contains(out, "commit") || strings.Contains(out, "\nraw") {
+			t.Errorf("output:\n%s", out)
+		}
+	})
+	t.Run("TimedOut", func(t *testing.T) {
+		out := must(t, "", "bench", "import", "--rows", "40", "--steps", "commit,again", "--step-timeout", "1ns", "--data-dir", t.TempDir())
+		if !regexp.MustCompile(`(?m)^commit +>0 \(stopped at 0 rows\)`).MatchString(out) || !strings.Contains(out, "MISSED (did not finish)") ||
+			strings.Contains(out, "\nagain") {
+			t.Errorf("output:\n%s", out)
+		}
+	})
+	for _, tc := range []struct{ name, steps string }{
+		{"AgainAlone", "again"},
+		{"Unknown", "dry,load"},
+		{"None", ","},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if r := vrsRun(t, "", "bench", "import", "--steps", tc.steps); r.code != 2 || !strings.Contains(r.stderr, "--steps") {
+				t.Errorf("exit %d, stderr %q; want 2 and a --steps message", r.code, r.stderr)
 			}
 		})
 	}
