@@ -50,6 +50,6 @@ func addExportAPI(doc obj) {
 			"In ascending id order, without paging. A bad format or filter answers 400 before anything is sent. " +
 			"The export is recorded in the audit log with its filter and count, and each other country's record in it is logged for that country.",
 		"parameters": params,
-		"responses": obj{"200": ok, "400": responseRef("BadRequest"), "401": responseRef("Unauthorized"), "default": responseRef("Internal")},
+		"responses":  obj{"200": ok, "400": responseRef("BadRequest"), "401": responseRef("Unauthorized"), "default": responseRef("Internal")},
 	}}
 }
