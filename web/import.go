@@ -242,21 +242,22 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 	seeOther(w, r, "/imports/jobs/"+strconv.FormatInt(run.ID, 10), "")
 }
 
-// ownLayout reports whether every named column of a header is one of
-// VRS's field paths, as in the templates.
+// ownLayout reports whether a header is in VRS's own layout, as in the
+// templates: a reference column, and every other named column a field
+// path or the error report's column (a fixed report imports as it is).
 func ownLayout(header []string) bool {
-	named := 0
+	ref := false
 	for _, h := range header {
 		k := strings.ToLower(strings.Join(strings.Fields(strings.TrimPrefix(h, "\ufeff")), " "))
-		if k == "" {
+		if k == "" || k == importer.ReportColumn {
 			continue
 		}
 		if _, ok := importer.LookupField(k); !ok {
 			return false
 		}
-		named++
+		ref = ref || k == "reference"
 	}
-	return named > 0
+	return ref
 }
 
 // uploadName keeps the last element of a file name as browsers send it

@@ -188,11 +188,19 @@ func testImportPages(t *testing.T, dialect string) {
 
 func importedIncidents(t *testing.T, app *apptest.App, user string) int {
 	t.Helper()
-	page, err := app.DB.ListIncidents(storetest.As(app.World.Users[user]), vrs.IncidentFilter{Limit: 100})
-	if err != nil {
-		t.Fatal(err)
+	n := 0
+	f := vrs.IncidentFilter{Limit: 100}
+	for {
+		page, err := app.DB.ListIncidents(storetest.As(app.World.Users[user]), f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n += len(page.Items)
+		if page.Next == "" {
+			return n
+		}
+		f.After = page.Next
 	}
-	return len(page.Items)
 }
 
 func TestImportMapping(t *testing.T) {
