@@ -364,3 +364,30 @@ func pick(b bool, yes, no string) string {
 	}
 	return no
 }
+
+func TestImportCancel(t *testing.T) {
+	app := importApp(t, storetest.Dialects()[0])
+	c := app.SignIn(t, "reporter")
+	c.Get(t, "/imports")
+	// A file in another layout waits for its mapping: it can be cancelled.
+	resp, _ := upload(t, c, "/imports", nil, "file", "theirs.csv", "Ref;Age\nX-1;3\n")
+	job := strings.TrimSuffix(resp.Header.Get("Location"), "/mapping")
+	resp, body := c.Get(t, job)
+	if resp.StatusCode != 200 || !strings.Contains(body, `href="`+job+`/mapping"`) || strings.Contains(body, `id="progress"`) {
+		t.Fatalf("waiting job page: %d %.2000s", resp.StatusCode, body)
+	}
+	resp, _ = c.Post(t, job+"/cancel", nil)
+	if resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("cancel: %d", resp.StatusCode)
+	}
+	_, body = c.Get(t, resp.Header.Get("Location"))
+	if !strings.Contains(body, "The import was cancelled") || !strings.Contains(body, "Cancelled") {
+		t.Errorf("cancelled page: %.2000s", body)
+	}
+	if resp, _ := c.Post(t, job+"/cancel", nil); resp.StatusCode != http.StatusConflict {
+		t.Errorf("second cancel: %d", resp.StatusCode)
+	}
+	if resp, _ := c.Post(t, job+"/commit", nil); resp.StatusCode != http.StatusConflict {
+		t.Errorf("commit of a cancelled job: %d", resp.StatusCode)
+	}
+}
