@@ -286,6 +286,9 @@ func ServeErrorReport(w http.ResponseWriter, r *http.Request, cat *i18n.Catalog,
 	if format == importer.FormatXLSX {
 		ctype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 	}
+	// A report of a large file takes longer than the write timeout of
+	// ordinary pages.
+	_ = http.NewResponseController(w).SetWriteDeadline(time.Time{})
 	h := w.Header()
 	lw := &lazyWriter{w: w, start: func() {
 		h.Set("Content-Type", ctype)
