@@ -236,7 +236,7 @@ func incidentSchemas() obj {
 			"nationality":   obj{"type": "string", "pattern": "^[A-Za-z]{2}$", "description": "Nationality of any person, recorded one by one or counted."},
 			"route_country": obj{"type": "string", "pattern": "^[A-Za-z]{2}$", "description": "Country of any route leg or of the place."},
 			"q":             obj{"type": "string", "maxLength": maxIncidentQuery, "description": "Words of the reference, place or narrative (every word, as a prefix)."},
-			"sort":          obj{"type": "string", "enum": []string{"-updated", "updated", "-detected", "detected", "reference"}, "default": "-updated", "description": "Order; - for descending."},
+			"sort":          obj{"type": "string", "enum": []string{"-updated", "updated", "-detected", "detected", "reference", "id"}, "default": "-updated", "description": "Order; - for descending."},
 			"after":         obj{"type": "string", "description": "Cursor: the next of the previous page."},
 			"limit":         obj{"type": "integer", "minimum": 1, "maximum": maxIncidentLimit, "default": 50, "description": "Incidents per page."},
 		}, "identifier"),
@@ -304,7 +304,7 @@ func incidentOperations() []struct {
 		queryParam("nationality", obj{"type": "string", "pattern": "^[A-Za-z]{2}$"}, "Nationality of any person, recorded one by one or counted."),
 		queryParam("route_country", obj{"type": "string", "pattern": "^[A-Za-z]{2}$"}, "Country of any route leg or of the place."),
 		queryParam("q", obj{"type": "string", "maxLength": maxIncidentQuery}, "Words of the reference, place or narrative (every word, as a prefix)."),
-		queryParam("sort", obj{"type": "string", "enum": []string{"-updated", "updated", "-detected", "detected", "reference"}, "default": "-updated"}, "Order; - for descending."),
+		queryParam("sort", obj{"type": "string", "enum": []string{"-updated", "updated", "-detected", "detected", "reference", "id"}, "default": "-updated"}, "Order; - for descending."),
 		queryParam("after", obj{"type": "string"}, "Cursor: the next of the previous page."),
 		queryParam("limit", obj{"type": "integer", "minimum": 1, "maximum": maxIncidentLimit, "default": 50}, "Incidents per page."),
 	}

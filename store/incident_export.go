@@ -19,17 +19,9 @@ var exportPage atomic.Int32
 
 func init() {
 	exportPage.Store(MaxIncidentPage)
-	// ListIncidents in id order, for ExportIncidents only: the name is not
-	// among IncidentSorts and its Next cursor is not one a client could
-	// follow (ExportIncidents makes its own from the last id).
-	incidentSorts[exportSort] = struct {
-		col  string
-		desc bool
-		kind byte
-	}{"i.id", false, 'i'}
 }
 
-const exportSort = "\x00id"
+const exportSort = "id"
 
 // SetExportPage changes how many incidents ExportIncidents reads at a time
 // (a test makes pages of two to revoke an agreement between them) and

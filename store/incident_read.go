@@ -194,11 +194,13 @@ var incidentSorts = map[string]struct {
 	"-detected": {"i.detected_on", true, 's'},
 	"detected":  {"i.detected_on", false, 's'},
 	"reference": {"i.reference", false, 's'},
+	// Creation order: exports and other readers that go through everything.
+	"id": {"i.id", false, 'i'},
 }
 
 // IncidentSorts lists the sort names ListIncidents accepts.
 func IncidentSorts() []string {
-	return []string{"-updated", "updated", "-detected", "detected", "reference"}
+	return []string{"-updated", "updated", "-detected", "detected", "reference", "id"}
 }
 
 // Page sizes of the incident list.
@@ -406,6 +408,8 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 			v = strconv.FormatInt(micros(last.UpdatedAt), 10)
 		case "-detected", "detected":
 			v = last.DetectedOn
+		case "id":
+			v = strconv.FormatInt(last.ID, 10)
 		default:
 			v = last.Reference
 		}
