@@ -168,13 +168,28 @@ func (m *Manager) Run(ctx context.Context, id int64, mapping *Mapping, commit bo
 		}
 		mj = string(b)
 	}
+	m.mu.Lock()
+	_, busy := m.running[id]
+	m.mu.Unlock()
 	job := src
-	if src.Status != vrs.JobQueued || src.Commit != commit || src.Mapping != mj {
+	if src.Status == vrs.JobQueued && busy {
+		return nil, vrs.Errorf(vrs.ECONFLICT, "import.job_running")
+	}
+	if src.Status == vrs.JobQueued {
+		// The upload's own job, not run yet: its first run settles it.
+		job.Commit, job.Mapping = commit, mj
+	} else {
 		job = &vrs.ImportJob{AgencyID: src.AgencyID, FileName: src.FileName, Format: src.Format, Commit: commit,
 			RecordStatus: src.RecordStatus, Mapping: mj}
 		if err := m.copyUpload(ctx, src, job); err != nil {
 			return nil, err
 		}
+	}
+	// Running before Run returns: the page it leads to must not take the
+	// job for an upload still waiting for its mapping.
+	job.Status = vrs.JobRunning
+	if err := m.store.UpdateImportJob(ctx, job); err != nil {
+		return nil, err
 	}
 	m.start(ctx, job, mapping)
 	return job, nil

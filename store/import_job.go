@@ -84,8 +84,12 @@ func (db *DB) UpdateImportJob(ctx context.Context, job *vrs.ImportJob) error {
 		}
 		q := `UPDATE import_jobs SET status = $1, rows_total = $2, error = $3, error_args = $4, started_at = $5, ended_at = $6`
 		params := []any{string(job.Status), job.RowsTotal, job.Error, string(args), microsOrZero(job.StartedAt), microsOrZero(job.EndedAt)}
+		// What a job does is settled when it starts: a queued upload takes
+		// the mapping and the kind of its first run.
+		q += `, mapping = CASE WHEN status = 'queued' THEN $7 ELSE mapping END, commit_rows = CASE WHEN status = 'queued' THEN $8 ELSE commit_rows END`
+		params = append(params, job.Mapping, boolInt(job.Commit))
 		if !job.Commit {
-			q += `, rows_done = $7, created = $8, updated = $9, unchanged = $10, rejected = $11, rejected_rows = $12`
+			q += `, rows_done = $9, created = $10, updated = $11, unchanged = $12, rejected = $13, rejected_rows = $14`
 			c := job.Counts
 			params = append(params, job.RowsDone, c.Created, c.Updated, c.Unchanged, c.Rejected, c.RejectedRows)
 		}
