@@ -339,3 +339,13 @@ func countRows(ctx context.Context, src Source) (int, error) {
 		}
 	}
 }
+
+// Header reads the header row of a CSV or XLSX source.
+func (src Source) Header() ([]string, error) {
+	rr, closer, err := src.rowReader()
+	if err != nil {
+		return nil, err
+	}
+	defer closer()
+	return rr.Header(), nil
+}

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"vrs"
+	"vrs/htcds"
 	"vrs/i18n"
 	"vrs/importer"
 )
@@ -32,7 +33,7 @@ Exits with status 1 when rows were rejected.`)
 	var cfg Config
 	c.storeFlags(fs, &cfg)
 	agency := fs.String("agency", "", "the agency that owns the records: its id or exact name")
-	mappingPath := fs.String("mapping", "", "a column and value mapping (JSON)")
+	mappingPath := fs.String("mapping", "", `a column and value mapping (JSON), or "htcds" for a file in HTCDS 2.0's field names`)
 	commit := fs.Bool("commit", false, "write the records (without it: a dry run)")
 	format := fs.String("format", "", "csv, xlsx or jsonl (default: from the file's extension)")
 	status := fs.String("status", "draft", "status of new records: draft, submitted, or validated (records another system already reviewed)")
@@ -51,7 +52,7 @@ Exits with status 1 when rows were rejected.`)
 		return usagef("cannot tell the format of %s from its name: give --format csv, xlsx or jsonl", path)
 	}
 	var mapping *importer.Mapping
-	if *mappingPath != "" {
+	if *mappingPath != "" && *mappingPath != "htcds" {
 		f, err := os.Open(*mappingPath)
 		if err != nil {
 			return usagef("--mapping: %v", err)
@@ -73,6 +74,11 @@ Exits with status 1 when rows were rejected.`)
 	}
 	if fi.Size() > importer.DefaultMaxFileBytes {
 		return vrs.Errorf(vrs.ETOOLARGE, "import.error.file_too_large", int64(importer.DefaultMaxFileBytes))
+	}
+	if *mappingPath == "htcds" {
+		if mapping, err = htcdsMapping(c, importer.Source{Format: *format, File: file, Size: fi.Size()}); err != nil {
+			return err
+		}
 	}
 	m, err := c.openStore(ctx, cfg, false)
 	if err != nil {
@@ -116,6 +122,23 @@ Exits with status 1 when rows were rejected.`)
 		return errFailed
 	}
 	return nil
+}
+
+// htcdsMapping maps a file shaped like HTCDS 2.0 (its field names as
+// columns): its rows are trafficking cases and, unless a column says
+// otherwise, their persons victims. It names the columns VRS does not
+// carry, so that nothing is dropped silently.
+func htcdsMapping(c *cli, src importer.Source) (*importer.Mapping, error) {
+	header, err := src.Header()
+	if err != nil {
+		return nil, err
+	}
+	m := htcds.Mapping(header)
+	m.Defaults = map[string]string{"type": string(vrs.TypeTrafficking), "persons[].role": vrs.PersonVictim}
+	if cols := htcds.Unmapped(header); len(cols) > 0 {
+		fmt.Fprintln(c.stdout, c.cat.T(i18n.Fallback, "import.summary.not_carried", strings.Join(cols, ", ")))
+	}
+	return m, nil
 }
 
 // parseWithFile parses flags before and after one FILE argument.

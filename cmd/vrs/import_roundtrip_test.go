@@ -144,3 +144,42 @@ func TestImportRoundTrip(t *testing.T) {
 		})
 	}
 }
+
+// TestImportHTCDS exports trafficking cases in HTCDS 2.0's names and
+// imports the file into another installation with --mapping htcds.
+func TestImportHTCDS(t *testing.T) {
+	src := newInstallation(t, "sqlite")
+	src.withWorld(t)
+	src.withKeys(t, src.kek(t), func(db *store.DB) {
+		agencies, err := db.ListAgencies(storetest.System(), vrs.AgencyFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]int64{}
+		for _, a := range agencies {
+			ids[a.Country] = a.ID
+		}
+		if err := db.BulkCreateIncidents(storetest.System(), roundTripIncidents(ids["TH"], ids["VN"])); err != nil {
+			t.Fatal(err)
+		}
+	})
+	file := filepath.Join(t.TempDir(), "cases.csv")
+	must(t, "", src.cmd("export", "--format", "htcds-csv", "--out", file)...)
+	dst := newInstallation(t, "sqlite")
+	dst.withWorld(t)
+	out := must(t, "", dst.cmd("import", "--agency", "Border Guard Command", "--mapping", "htcds", "--commit", file)...)
+	if !strings.Contains(out, "Created: 1 incidents") {
+		t.Fatalf("import of the HTCDS file:\n%s", out)
+	}
+	var got vrs.Incident
+	if err := json.Unmarshal([]byte(strings.TrimSpace(must(t, "", dst.cmd("export", "--format", "jsonl")...))), &got); err != nil {
+		t.Fatal(err)
+	}
+	want := roundTripIncidents(1, 2)[2]
+	p, q := got.Persons[0], want.Persons[0]
+	if got.Type != vrs.TypeTrafficking || got.Reference != want.Reference || p.Name != q.Name || p.Sex != q.Sex || *p.Age != *q.Age ||
+		p.TraffickingStatus != q.TraffickingStatus || strings.Join(p.Exploitation, ",") != strings.Join(q.Exploitation, ",") ||
+		strings.Join(p.ControlMethods, ",") != strings.Join(q.ControlMethods, ",") || p.Role != vrs.PersonVictim {
+		t.Errorf("after HTCDS:\n got %+v\nwant %+v", got.Persons[0], want.Persons[0])
+	}
+}
