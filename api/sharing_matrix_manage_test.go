@@ -269,6 +269,18 @@ var elsewhere = map[string]string{
 	"PUT /api/v1/validation-rules/{id}":    "TestRuleAccess",
 	"DELETE /api/v1/validation-rules/{id}": "TestRuleAccess",
 	"GET /api/v1/openapi.json":             "TestMatrix (public)",
+	// Exports hold records: the same world, callers and canaries, in
+	// every format.
+	"GET /api/v1/incidents/export": "TestIncidentExportNoLeak",
+	// Templates hold no records; import jobs are their user's alone.
+	"GET /api/v1/import-templates/{type}": "TestImportTemplateAPI",
+	"GET /api/v1/imports":                 "TestImportAPI",
+	"POST /api/v1/imports":                "TestImportAPI, TestImportAPIBadInput",
+	"GET /api/v1/imports/{id}":            "TestImportAPI (another user's job is 404)",
+	"GET /api/v1/imports/{id}/problems":   "TestImportAPI",
+	"GET /api/v1/imports/{id}/errors":     "TestImportAPI",
+	"POST /api/v1/imports/{id}/cancel":    "TestImportAPIMappingAndCancel",
+	"POST /api/v1/imports/{id}/commit":    "TestImportAPI",
 }
 
 // checkCoverage holds the matrix to every registered route: each was
