@@ -46,7 +46,7 @@ const (
 )
 
 func cmdBenchImport(ctx context.Context, c *cli, args []string) error {
-	fs := c.flagSet("bench import", "[--rows N] [--persons-per-incident N] [--data-dir DIR | --db postgres://...] [--file F] [--keep] [--cpuprofile P]", `
+	fs := c.flagSet("bench import", "[--rows N] [--persons-per-incident N] [--data-dir DIR | --db postgres://...] [--file F] [--keep] [--steps S] [--step-timeout D] [--cpuprofile P]", `
 Measures 'vrs import' on a large flat file against the raw load of the
 same file. Writes a CSV file in VRS's own layout (the template's column
 names, 10 columns, one person per row, --persons-per-incident consecutive
@@ -62,7 +62,8 @@ rows per incident, all valid; the same file for the same --seed), or uses
           table of 10 text columns
 
 Stores are SQLite in new data directories under --data-dir (default: a new
-temporary directory, removed at the end unless --keep), or with --db, new
+temporary directory, removed at the end unless --keep; a --data-dir given
+stays, with its stores replaced on the next run), or with --db, new
 schemas of that PostgreSQL database (dropped at the end unless --keep):
 give a scratch database, not one that tests use. For PostgreSQL the peak
 memory is the client's; the server's is not counted.
