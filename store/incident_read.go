@@ -343,6 +343,12 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 	if from == "" {
 		return empty, nil
 	}
+	if db.dialect == sqliteDialect && f.Sort == "id" && from == "incidents i" {
+		// In id order the table is its own index: SQLite would otherwise
+		// take a branch's status index and sort every row it matches on
+		// each page (0.3-0.8 s a page at 1M incidents, 5 ms this way).
+		from = "incidents i NOT INDEXED"
+	}
 	if f.After != "" {
 		v, id, err := decodeCursor(f.After, sort.kind)
 		if err != nil {
