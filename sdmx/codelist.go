@@ -84,8 +84,9 @@ func (l *CodeList) Validate() error {
 }
 
 // index maps every VRS code, and every code ID, to its position. VRS codes
-// win: "unknown" finds _U, and a VRS code that happens to equal another
-// code's ID still finds its own code.
+// win over other codes' IDs ("unknown" finds _U, and a VRS code that
+// happens to equal another code's ID still finds its own code), but the
+// special codes always mean themselves.
 func (l *CodeList) index() map[string]int {
 	m := make(map[string]int, 2*len(l.Codes))
 	for i, c := range l.Codes {
@@ -94,12 +95,14 @@ func (l *CodeList) index() map[string]int {
 		}
 	}
 	for i, c := range l.Codes {
-		if c.Source != "" {
+		if c.Source != "" && !special(c.Source) {
 			m[c.Source] = i
 		}
 	}
 	return m
 }
+
+func special(code string) bool { return code == Total || code == NotApplicable || code == Unknown }
 
 // listIDs names the SDMX list of each refdata list where the plain rule
 // (CL_ + upper-case name) would not give the conventional name.
@@ -141,6 +144,9 @@ func FromRefdata(l *refdata.CodeList) (*CodeList, error) {
 	taken := map[string]bool{}
 	byVRS := map[string]string{}
 	for _, e := range l.Entries {
+		if special(e.Code) {
+			return nil, fmt.Errorf("refdata list %s: code %q would hide the SDMX code of that name", l.Name, e.Code)
+		}
 		id := uniqueID(refdataID(l.Name, e), taken)
 		taken[id] = true
 		byVRS[e.Code] = id
