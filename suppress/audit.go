@@ -1,6 +1,8 @@
 package suppress
 
 import (
+	"slices"
+
 	"vrs"
 )
 
@@ -20,8 +22,19 @@ import (
 // every value its "<k" label allows, that is lo ≤ floor and hi ≥ max(k-1,
 // floor+1), where floor is 1 when zeros are published (a withheld entry is
 // then known to be non-zero) and 0 when they are suppressed. Solving the
-// table then tells the intruder nothing the label does not already say,
-// and never the exact value.
+// table then tells the intruder nothing the label does not already say.
+//
+// A second check assumes the intruder also reads the labels: a primary
+// entry lies in [floor, k-1] and a secondary one is at least k (the only
+// entries that are neither sensitive nor zero). Those bounds can pin a value
+// that the first check leaves free (three primary cells under a published
+// total of 12 with k = 5 are each 4), so under them every sensitive entry
+// must still have at least two possible values, unless the labels alone
+// pin it: "<2" with zeros published means 1, and two non-zero cells "<3"
+// whose total is "<3" are 1 each, however much else is withheld. Those
+// cases are recognised by solving the table with every non-zero entry
+// withheld (withholding more only widens every range, so what is pinned
+// then is pinned always) and are left to the caller (docs/suppression.md).
 
 // LeakKind says how a sensitive value is exposed.
 type LeakKind uint8
@@ -32,6 +45,9 @@ const (
 	// Narrow: the value is withheld but the published table confines it to
 	// a narrower range than its label allows.
 	Narrow
+	// Inferred: the published table together with the labels ("<k" on
+	// primary entries, secondary entries being at least k) gives the value.
+	Inferred
 )
 
 func (k LeakKind) String() string {
@@ -40,6 +56,8 @@ func (k LeakKind) String() string {
 		return "published"
 	case Narrow:
 		return "narrow"
+	case Inferred:
+		return "inferred"
 	}
 	return "invalid"
 }
@@ -52,7 +70,7 @@ type Leak struct {
 	Kind      LeakKind
 	Row, Col  int
 	Value     int64
-	Lo, Hi    int64 // the range the published table allows (Narrow only)
+	Lo, Hi    int64 // the range the published table (and, for Inferred, the labels) allows
 	Unbounded bool  // Hi is unlimited
 	WantLo    int64 // the protection rule: Lo ≤ WantLo and Hi ≥ WantHi
 	WantHi    int64
@@ -105,7 +123,8 @@ type span struct {
 
 func (m *model) audit() []Leak {
 	var leaks []Leak
-	a := newAuditor(m)
+	a, k := newAuditor(m, false), newAuditor(m, true)
+	var full *auditor
 	lo, hi := m.want()
 	for e, v := range m.val {
 		if !m.o.Sensitive(v) {
@@ -120,6 +139,16 @@ func (m *model) audit() []Leak {
 		if in.Lo > lo || (!in.Unbounded && in.Hi < hi) {
 			leaks = append(leaks, Leak{Kind: Narrow, Row: row, Col: col, Value: v,
 				Lo: in.Lo, Hi: in.Hi, Unbounded: in.Unbounded, WantLo: lo, WantHi: hi})
+			continue
+		}
+		if in := k.interval(e); m.labelsLeaveRoom() && !in.Unbounded && in.Lo == in.Hi {
+			if full == nil {
+				full = m.fullAuditor()
+			}
+			if !full.pinned(e) {
+				leaks = append(leaks, Leak{Kind: Inferred, Row: row, Col: col, Value: v,
+					Lo: in.Lo, Hi: in.Hi, WantLo: lo, WantHi: hi})
+			}
 		}
 	}
 	return leaks
@@ -132,6 +161,26 @@ func (m *model) want() (lo, hi int64) {
 		lo = 0
 	}
 	return lo, max(m.o.K-1, lo+1)
+}
+
+// labelsLeaveRoom reports whether "<k" admits more than one value.
+func (m *model) labelsLeaveRoom() bool {
+	lo, _ := m.want()
+	return m.o.K-1 > lo
+}
+
+// bounds returns what the intruder knows of a withheld entry before solving:
+// a count is at least 0; reading the labels, a primary entry lies in
+// [floor, k-1] and a secondary one is at least k. up is -1 for no limit.
+func (m *model) bounds(e int, labels bool) (lo, up int64) {
+	if !labels {
+		return 0, -1
+	}
+	if m.reason[e] == Primary {
+		floor, _ := m.want()
+		return min(floor, m.val[e]), m.o.K - 1
+	}
+	return min(m.o.K, m.val[e]), -1
 }
 
 func (m *model) position(e int) (row, col int) {
@@ -157,9 +206,10 @@ func (m *model) position(e int) (row, col int) {
 const inf = int64(1) << 62
 
 // auditor holds the residual network of the true table: for every withheld
-// entry u→v an arc u→v that can carry any amount (the entry may grow) and an
-// arc v→u that can carry its value (it may shrink to zero). Each arc has a
-// partner of capacity 0 for the max-flow's own residuals.
+// entry u→v an arc u→v that can carry as much as the entry may grow (without
+// limit, or up to its label's bound) and an arc v→u that can carry as much
+// as it may shrink (to zero, or to its bound). Each arc has a partner of
+// capacity 0 for the max-flow's own residuals.
 type auditor struct {
 	m    *model
 	adj  [][]int
@@ -167,16 +217,23 @@ type auditor struct {
 	capa []int64
 	ent  []int // entry the arc belongs to
 	flow []int64
+	// labels: the intruder reads the labels (see bounds)
+	labels bool
 }
 
-func newAuditor(m *model) *auditor {
-	a := &auditor{m: m, adj: make([][]int, m.nodes)}
+func newAuditor(m *model, labels bool) *auditor {
+	a := &auditor{m: m, adj: make([][]int, m.nodes), labels: labels}
 	for e, r := range m.reason {
 		if !r.Suppressed() {
 			continue
 		}
-		a.add(m.from[e], m.to[e], inf, e)
-		a.add(m.to[e], m.from[e], m.val[e], e)
+		lo, up := m.bounds(e, labels)
+		grow := inf
+		if up >= 0 {
+			grow = max(up-m.val[e], 0)
+		}
+		a.add(m.from[e], m.to[e], grow, e)
+		a.add(m.to[e], m.from[e], m.val[e]-lo, e)
 	}
 	a.flow = make([]int64, len(a.capa))
 	return a
@@ -235,16 +292,59 @@ func (a *auditor) maxflow(s, t, skip int, limit int64) int64 {
 func (a *auditor) interval(e int) span {
 	m := a.m
 	v := m.val[e]
-	up := a.maxflow(m.to[e], m.from[e], e, inf)
-	down := a.maxflow(m.from[e], m.to[e], e, v)
+	lo, ub := m.bounds(e, a.labels)
+	limit := inf
+	if ub >= 0 {
+		limit = max(ub-v, 0)
+	}
+	up := a.maxflow(m.to[e], m.from[e], e, limit)
+	down := a.maxflow(m.from[e], m.to[e], e, v-lo)
 	if up >= inf {
 		return span{Lo: v - down, Unbounded: true}
 	}
 	return span{Lo: v - down, Hi: v + up}
 }
 
-// protected reports whether entry e meets the protection rule, pushing only
-// as much flow as the rule needs.
+// guard checks the protection rule under both views of the intruder; full
+// is the labelled view of the table with every non-zero entry withheld.
+type guard struct{ plain, labels, full *auditor }
+
+func newGuard(m *model, full *auditor) guard {
+	return guard{newAuditor(m, false), newAuditor(m, true), full}
+}
+
+func (g guard) protected(e int) bool {
+	if !g.plain.protected(e) {
+		return false
+	}
+	return !g.labels.m.labelsLeaveRoom() || !g.labels.pinned(e) || g.full.pinned(e)
+}
+
+// fullAuditor returns the labelled view of m with every non-zero entry
+// withheld.
+func (m *model) fullAuditor() *auditor {
+	c := *m
+	c.reason = slices.Clone(m.reason)
+	for e := range c.reason {
+		if c.candidate(e) {
+			c.reason[e] = Secondary
+		}
+	}
+	return newAuditor(&c, true)
+}
+
+// pinned reports whether entry e has a single possible value.
+func (a *auditor) pinned(e int) bool {
+	m := a.m
+	lo, up := m.bounds(e, a.labels)
+	v := m.val[e]
+	canRise := (up < 0 || up > v) && a.maxflow(m.to[e], m.from[e], e, 1) > 0
+	canFall := v > lo && a.maxflow(m.from[e], m.to[e], e, 1) > 0
+	return !canRise && !canFall
+}
+
+// protected reports whether entry e meets the protection rule when the
+// intruder ignores the labels, pushing only as much flow as the rule needs.
 func (a *auditor) protected(e int) bool {
 	m := a.m
 	v := m.val[e]

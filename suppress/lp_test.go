@@ -131,7 +131,9 @@ func lpMin(A [][]int64, b []int64, c []int64) (*big.Rat, lpStatus) {
 // lpSpan solves the table of model m (with its current pattern) for entry
 // target by linear programming over the line constraints alone, without the
 // network structure the audit relies on.
-func lpSpan(m *model, target int) (lo, hi int64, unbounded bool, ok bool) {
+// With labels, each withheld entry x lies in [lb, ub] (m.bounds), written
+// as x = lb + y, y ≥ 0, plus y + s = ub - lb, s ≥ 0, for a finite ub.
+func lpSpan(m *model, target int, labels bool) (lo, hi int64, unbounded bool, ok bool) {
 	var vars []int
 	col := map[int]int{}
 	for e, r := range m.reason {
@@ -140,10 +142,21 @@ func lpSpan(m *model, target int) (lo, hi int64, unbounded bool, ok bool) {
 			vars = append(vars, e)
 		}
 	}
+	nv := len(vars)
+	lbs := make([]int64, nv)
+	var slacks []int // variable index of each upper-bounded entry
+	for j, e := range vars {
+		lb, ub := m.bounds(e, labels)
+		lbs[j] = lb
+		if ub >= 0 {
+			slacks = append(slacks, j)
+		}
+	}
+	width := nv + len(slacks)
 	var A [][]int64
 	var b []int64
 	for _, l := range m.lines {
-		row := make([]int64, len(vars))
+		row := make([]int64, width)
 		var rhs int64
 		for k, e := range l {
 			coef := int64(1)
@@ -152,13 +165,21 @@ func lpSpan(m *model, target int) (lo, hi int64, unbounded bool, ok bool) {
 			}
 			if j, ok := col[e]; ok {
 				row[j] += coef
+				rhs -= coef * lbs[j]
 			} else {
 				rhs -= coef * m.val[e]
 			}
 		}
 		A, b = append(A, row), append(b, rhs)
 	}
-	c := make([]int64, len(vars))
+	for s, j := range slacks {
+		_, ub := m.bounds(vars[j], labels)
+		row := make([]int64, width)
+		row[j], row[nv+s] = 1, 1
+		A, b = append(A, row), append(b, ub-lbs[j])
+	}
+	c := make([]int64, width)
+	shift := lbs[col[target]]
 	c[col[target]] = 1
 	zmin, st := lpMin(A, b, c)
 	if st != lpOptimal {
@@ -172,9 +193,9 @@ func lpSpan(m *model, target int) (lo, hi int64, unbounded bool, ok bool) {
 	if !zmin.IsInt() || (st == lpOptimal && !zmax.IsInt()) {
 		return 0, 0, false, false // total unimodularity says this cannot be
 	}
-	lo = zmin.Num().Int64()
+	lo = zmin.Num().Int64() + shift
 	if st == lpUnbounded {
 		return lo, 0, true, true
 	}
-	return lo, -zmax.Num().Int64(), false, true
+	return lo, -zmax.Num().Int64() + shift, false, true
 }

@@ -158,19 +158,20 @@ func (m *model) protect() error {
 		}
 	}
 	m.completeLines()
-	a := newAuditor(m)
+	full := m.fullAuditor()
+	a := newGuard(m, full)
 	for e := range m.val {
 		if m.reason[e] != Primary {
 			continue
 		}
 		for !a.protected(e) {
-			c := m.pickFix(a, e)
+			c := m.pickFix(e, full)
 			if c < 0 {
 				return vrs.Errorf(vrs.EINTERNAL, "error.internal")
 			}
 			m.reason[c] = Secondary
 			m.completeLines()
-			a = newAuditor(m)
+			a = newGuard(m, full)
 		}
 	}
 	return nil
@@ -246,7 +247,7 @@ func (m *model) cheaper(a, b, li int) bool {
 // pickFix chooses the next suppression for an unprotected entry e: among the
 // candidates on e's lines (else anywhere), cells before margins and small
 // before large, the first that protects e on its own, else the first.
-func (m *model) pickFix(a *auditor, e int) int {
+func (m *model) pickFix(e int, full *auditor) int {
 	var cands []int
 	seen := map[int]bool{}
 	for _, li := range m.lineOf[e] {
@@ -278,7 +279,7 @@ func (m *model) pickFix(a *auditor, e int) int {
 	})
 	for _, c := range cands {
 		m.reason[c] = Secondary
-		ok := newAuditor(m).protected(e)
+		ok := newGuard(m, full).protected(e)
 		m.reason[c] = None
 		if ok {
 			return c

@@ -147,6 +147,11 @@ func TestProtectVector(t *testing.T) {
 		{"AllZero", []int64{0, 0, 0}, Options{K: 5}, []Reason{N, N, N}, N},
 		{"AllZeroSuppressed", []int64{0, 0}, Options{K: 5, SuppressZeros: true}, []Reason{P, P}, P},
 		{"K1", []int64{0, 1, 2}, Options{K: 1}, []Reason{N, N, N}, N},
+		// "<5" three times under a published 12 would give 4, 4, 4.
+		{"LabelsPinTrio", []int64{4, 4, 4, 50}, Options{K: 5}, []Reason{P, P, P, S}, N},
+		// Two non-zero cells "<3" under a total "<3" are 1 each whatever
+		// is withheld; Protect withholds them and does not fail.
+		{"LabelsAlonePin", []int64{1, 1, 0}, Options{K: 3}, []Reason{P, P, N}, P},
 		{"K1ZerosSuppressed", []int64{0, 1, 2}, Options{K: 1, SuppressZeros: true}, []Reason{P, S, N}, N},
 	}
 	for _, tc := range tests {
@@ -227,6 +232,14 @@ func TestAuditFindsLeaks(t *testing.T) {
 			t.Errorf("leaks = %+v", leaks)
 		}
 	})
+	t.Run("InferredFromLabels", func(t *testing.T) {
+		cells := []int64{4, 4, 4, 50}
+		r := VectorResult{Cells: []Reason{P, P, P, N}}
+		leaks, _ := AuditVector(cells, r, o)
+		if len(leaks) != 3 || leaks[0].Kind != Inferred || leaks[0].Lo != 4 || leaks[0].Hi != 4 {
+			t.Errorf("leaks = %+v", leaks)
+		}
+	})
 	t.Run("ErrShape", func(t *testing.T) {
 		if _, err := Audit(tab, Result{}, o); vrs.ErrorCode(err) != vrs.EINVALID {
 			t.Errorf("err = %v", err)
@@ -277,7 +290,7 @@ func TestProtectProperties(t *testing.T) {
 		tab, o := randomTable(rng, 8), randomOptions(rng)
 		r, err := Protect(tab, o)
 		if err != nil {
-			t.Fatalf("table %d: %v", it, err)
+			t.Fatalf("table %d %v %+v: %v", it, tab.Cells, o, err)
 		}
 		leaks, err := Audit(tab, r, o)
 		if err != nil || len(leaks) > 0 {
@@ -376,21 +389,35 @@ func TestAuditMatchesLP(t *testing.T) {
 				}
 			}
 		}
-		a := newAuditor(m)
-		for e, r := range m.reason {
-			if !r.Suppressed() {
-				continue
+		for _, labels := range []bool{false, true} {
+			if labels {
+				// Random patterns may call a sensitive entry secondary; the
+				// labelled view needs reasons that match the values.
+				for e, r := range m.reason {
+					if r.Suppressed() {
+						m.reason[e] = Secondary
+						if o.Sensitive(m.val[e]) {
+							m.reason[e] = Primary
+						}
+					}
+				}
 			}
-			got := a.interval(e)
-			lo, hi, unb, ok := lpSpan(m, e)
-			if !ok {
-				t.Fatalf("case %d: the LP found no optimum for entry %d", it, e)
+			a := newAuditor(m, labels)
+			for e, r := range m.reason {
+				if !r.Suppressed() || (labels && r == Secondary && m.val[e] < o.K) {
+					continue // a withheld zero has no label bound to check
+				}
+				got := a.interval(e)
+				lo, hi, unb, ok := lpSpan(m, e, labels)
+				if !ok {
+					t.Fatalf("case %d: the LP found no optimum for entry %d", it, e)
+				}
+				if got.Lo != lo || got.Unbounded != unb || (!unb && got.Hi != hi) {
+					t.Fatalf("case %d labels %v entry %d (value %d) vals %v pattern %v: audit [%d,%d]%v, LP [%d,%d]%v",
+						it, labels, e, m.val[e], m.val, m.reason, got.Lo, got.Hi, got.Unbounded, lo, hi, unb)
+				}
+				compared++
 			}
-			if got.Lo != lo || got.Unbounded != unb || (!unb && got.Hi != hi) {
-				t.Fatalf("case %d entry %d (value %d) vals %v pattern %v: audit [%d,%d]%v, LP [%d,%d]%v",
-					it, e, m.val[e], m.val, m.reason, got.Lo, got.Hi, got.Unbounded, lo, hi, unb)
-			}
-			compared++
 		}
 	}
 	t.Logf("%d withheld entries solved both ways", compared)
