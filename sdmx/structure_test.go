@@ -99,6 +99,8 @@ func TestWriteStructureVRS(t *testing.T) {
 	t.Run("Namespaces", func(t *testing.T) {
 		ns := map[string]bool{nsMessage: true, nsStructure: true, nsCommon: true}
 		d := xml.NewDecoder(bytes.NewReader(data))
+		var path []string
+		var sections []string // children of message:Structures, in order
 		for {
 			tok, err := d.Token()
 			if err == io.EOF {
@@ -107,10 +109,18 @@ func TestWriteStructureVRS(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			if _, ok := tok.(xml.EndElement); ok {
+				path = path[:len(path)-1]
+				continue
+			}
 			se, ok := tok.(xml.StartElement)
 			if !ok {
 				continue
 			}
+			if len(path) == 2 && path[1] == "Structures" {
+				sections = append(sections, se.Name.Local)
+			}
+			path = append(path, se.Name.Local)
 			if se.Name.Local == "Ref" {
 				if se.Name.Space != "" {
 					t.Fatalf("Ref in namespace %q; SDMX-ML 2.1 references are unqualified", se.Name.Space)
@@ -123,6 +133,10 @@ func TestWriteStructureVRS(t *testing.T) {
 					t.Fatalf("lang attribute in namespace %q", a.Name.Space)
 				}
 			}
+		}
+		// The 2.1 schema's StructuresType is a sequence: order matters.
+		if got := strings.Join(sections, ","); got != "Dataflows,Codelists,Concepts,DataStructures" {
+			t.Errorf("structures in the order %s", got)
 		}
 		if m.XMLName.Local != "Structure" || m.XMLName.Space != nsMessage {
 			t.Errorf("root %v", m.XMLName)
