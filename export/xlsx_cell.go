@@ -116,9 +116,11 @@ func appendEscape(b []byte, r rune) []byte {
 	return append(b, '_', 'x', hexDigits[r>>12&0xF], hexDigits[r>>8&0xF], hexDigits[r>>4&0xF], hexDigits[r&0xF], '_')
 }
 
-// looksEscaped tells whether s starts with _xHHHH_.
+// looksEscaped tells whether s starts with _xHHHH, which the underscore
+// that follows, in s or in an escape of the next character, would make
+// an escape.
 func looksEscaped(s string) bool {
-	if len(s) < 7 || s[1] != 'x' || s[6] != '_' {
+	if len(s) < 6 || s[1] != 'x' {
 		return false
 	}
 	for _, c := range []byte(s[2:6]) {

@@ -281,7 +281,7 @@ func TestXLSXPlainReader(t *testing.T) {
 // FuzzXLSXText: whatever the text, the XML parses and gives it back (bytes
 // that are not UTF-8 as U+FFFD).
 func FuzzXLSXText(f *testing.F) {
-	for _, s := range []string{"", "a&b<c>", "\x00\x0b\x1f", "\r\n", "_x0041_", "_x005F_x0041_", "\uFFFE\uFFFF", "a\xffb", "  x  ", "]]>"} {
+	for _, s := range []string{"", "a&b<c>", "\x00\x0b\x1f", "\r\n", "_x0041_", "_x005F_x0041_", "\uFFFE\uFFFF", "a\xffb", "  x  ", "]]>", "_x0000\x1f"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
