@@ -120,7 +120,8 @@ type ImportService interface {
 	PlanImport(ctx context.Context, agencyID int64, items []*ImportItem) error
 	// CommitImport plans the items again and writes them in one
 	// transaction, with the job's progress (rows done and counts, added
-	// to what the job already holds): a crash leaves the chunk and the
+	// to the job's stored ones; job itself is only read, so chunks of one
+	// job may commit side by side): a crash leaves the chunk and the
 	// progress either both written or both not. Unchanged and rejected
 	// items write nothing.
 	CommitImport(ctx context.Context, job *ImportJob, items []*ImportItem, rows int) error

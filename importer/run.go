@@ -6,6 +6,7 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"vrs"
@@ -245,32 +246,41 @@ func (r *Runner) run(ctx context.Context, job *vrs.ImportJob, src Source) error 
 	if chunk <= 0 {
 		chunk = 500
 	}
-	var batch []*Entry
-	rowsBefore := 0
+	// Two chunks in flight: while one is written (one writer), the next is
+	// read, validated and sealed on the other core. Chunks hold different
+	// references, so their order does not matter; counts add up.
+	ctx, cancel := context.WithCancelCause(ctx)
+	defer cancel(nil)
+	type batch struct {
+		entries []*Entry
+		rows    int
+	}
+	work := make(chan batch)
+	var mu sync.Mutex // job counts and the callbacks
+	var wg sync.WaitGroup
 	lastSave := time.Now()
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
-		items := make([]*vrs.ImportItem, len(batch))
-		for i, e := range batch {
+	process := func(b batch) error {
+		items := make([]*vrs.ImportItem, len(b.entries))
+		for i, e := range b.entries {
 			items[i] = e.Item
 		}
-		rows := es.rows() - rowsBefore
-		rowsBefore = es.rows()
 		if job.Commit {
-			if err := r.Store.CommitImport(ctx, job, items, rows); err != nil {
+			if err := r.Store.CommitImport(ctx, job, items, b.rows); err != nil {
 				return err
 			}
-		} else {
-			if err := r.Store.PlanImport(ctx, job.AgencyID, items); err != nil {
-				return err
-			}
-			job.RowsDone += rows
-			for _, it := range items {
-				job.Counts.Add(it)
-			}
-			job.Counts.Rows = job.RowsDone
+		} else if err := r.Store.PlanImport(ctx, job.AgencyID, items); err != nil {
+			return err
+		}
+		mu.Lock()
+		defer mu.Unlock()
+		// The store has the same counts already for a commit (written with
+		// the chunk); this copy is the caller's.
+		job.RowsDone += b.rows
+		for _, it := range items {
+			job.Counts.Add(it)
+		}
+		job.Counts.Rows = job.RowsDone
+		if !job.Commit {
 			if time.Since(lastSave) > time.Second {
 				lastSave = time.Now()
 				if err := r.Store.UpdateImportJob(ctx, job); err != nil {
@@ -279,7 +289,7 @@ func (r *Runner) run(ctx context.Context, job *vrs.ImportJob, src Source) error 
 			}
 		}
 		if r.Rejected != nil {
-			for _, e := range batch {
+			for _, e := range b.entries {
 				if e.Item.Action == vrs.ImportReject {
 					if err := r.Rejected(e); err != nil {
 						return err
@@ -290,28 +300,60 @@ func (r *Runner) run(ctx context.Context, job *vrs.ImportJob, src Source) error 
 		if r.Progress != nil {
 			r.Progress(job)
 		}
-		batch = batch[:0]
 		return nil
 	}
-	for {
-		if err := ctx.Err(); err != nil {
-			return err
+	for range 2 {
+		wg.Go(func() {
+			for b := range work {
+				if context.Cause(ctx) != nil {
+					continue
+				}
+				if err := process(b); err != nil {
+					cancel(err)
+				}
+			}
+		})
+	}
+	rowsBefore := 0
+	var cur []*Entry
+	send := func() bool {
+		if len(cur) == 0 {
+			return true
 		}
+		b := batch{entries: cur, rows: es.rows() - rowsBefore}
+		rowsBefore, cur = es.rows(), nil
+		select {
+		case work <- b:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	var readErr error
+	for readErr == nil && ctx.Err() == nil {
 		e, err := es.next()
 		if errors.Is(err, io.EOF) {
+			send()
 			break
 		}
 		if err != nil {
-			return err
+			readErr = err
+			break
 		}
-		batch = append(batch, e)
-		if len(batch) >= chunk {
-			if err := flush(); err != nil {
-				return err
-			}
+		cur = append(cur, e)
+		if len(cur) >= chunk && !send() {
+			break
 		}
 	}
-	if err := flush(); err != nil {
+	close(work)
+	wg.Wait()
+	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
+		return cause
+	}
+	if readErr != nil {
+		return readErr
+	}
+	if err := ctx.Err(); err != nil {
 		return err
 	}
 	if !job.Commit {
@@ -320,21 +362,36 @@ func (r *Runner) run(ctx context.Context, job *vrs.ImportJob, src Source) error 
 	return nil
 }
 
-// countRows reads the whole file once: it must read to its end before a
-// commit starts.
+// countRows reads the whole file once, as rows only: it must read to its
+// end before a commit starts, and cheaply.
 func countRows(ctx context.Context, src Source) (int, error) {
-	es, err := src.open()
+	if src.Format == FormatJSONL {
+		j := NewJSONLReader(io.NewSectionReader(src.File, 0, src.Size))
+		for {
+			if _, err := j.readLine(); errors.Is(err, io.EOF) {
+				return j.line, nil
+			} else if err != nil {
+				return 0, err
+			}
+			if j.line++; j.line%4096 == 0 && ctx.Err() != nil {
+				return 0, ctx.Err()
+			}
+		}
+	}
+	rr, closer, err := src.rowReader()
 	if err != nil {
 		return 0, err
 	}
-	defer es.close()
+	defer closer()
 	for n := 0; ; n++ {
 		if n%4096 == 0 && ctx.Err() != nil {
 			return 0, ctx.Err()
 		}
-		if _, err := es.next(); errors.Is(err, io.EOF) {
-			return es.rows(), nil
-		} else if err != nil {
+		row, err := rr.Next()
+		if errors.Is(err, io.EOF) {
+			return n, nil
+		}
+		if row == nil && err != nil {
 			return 0, err
 		}
 	}

@@ -62,7 +62,7 @@ func (db *DB) BulkCreateIncidents(ctx context.Context, incs []*vrs.Incident) err
 			}
 		}
 		defer func() {
-			for _, p := range []string{`PRAGMA cache_size = -2000`, `PRAGMA wal_autocheckpoint = 1000`} {
+			for _, p := range []string{fmt.Sprintf(`PRAGMA cache_size = %d`, writerCache), fmt.Sprintf(`PRAGMA wal_autocheckpoint = %d`, writerCheckpoint)} {
 				db.writer.ExecContext(context.WithoutCancel(ctx), p)
 			}
 		}()
@@ -527,7 +527,7 @@ func (db *DB) InitialLoad(ctx context.Context, fn func(ctx context.Context) erro
 		if e := db.write(ctx, func(t *tx) error { return t.finishInitialLoad(l, dropped) }); e != nil && err == nil {
 			err = e
 		}
-		for _, p := range []string{`PRAGMA synchronous = NORMAL`, `PRAGMA cache_size = -2000`, `PRAGMA wal_autocheckpoint = 1000`, `PRAGMA foreign_keys = ON`} {
+		for _, p := range []string{`PRAGMA synchronous = NORMAL`, fmt.Sprintf(`PRAGMA cache_size = %d`, writerCache), fmt.Sprintf(`PRAGMA wal_autocheckpoint = %d`, writerCheckpoint), `PRAGMA foreign_keys = ON`} {
 			if _, e := db.writer.ExecContext(ctx, p); e != nil && err == nil {
 				err = e
 			}

@@ -36,6 +36,7 @@ type benchStepArgs struct {
 // benchImportStep runs one step in this process and prints its figures
 // as one JSON line.
 func (c *cli) benchImportStep(ctx context.Context, step string, a benchStepArgs) error {
+	limitImportMemory()
 	if a.file == "" {
 		return usagef("--step needs --file")
 	}

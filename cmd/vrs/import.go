@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"runtime/debug"
 	"strconv"
 	"strings"
 
@@ -42,6 +43,7 @@ Exits with status 1 when rows were rejected.`)
 	if err != nil {
 		return err
 	}
+	limitImportMemory()
 	if err := need([2]string{"agency", *agency}); err != nil {
 		return err
 	}
@@ -122,6 +124,18 @@ Exits with status 1 when rows were rejected.`)
 		return errFailed
 	}
 	return nil
+}
+
+// importMemoryLimit is where the garbage collector of an import process
+// starts working harder (unless GOMEMLIMIT says otherwise): what an
+// import holds grows only with the references it has seen (tens of bytes
+// each), and the collector's default headroom doubles that.
+const importMemoryLimit = 200 << 20
+
+func limitImportMemory() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(importMemoryLimit)
+	}
 }
 
 // htcdsMapping maps a file shaped like HTCDS 2.0 (its field names as
