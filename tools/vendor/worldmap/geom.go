@@ -95,15 +95,19 @@ func segDist(px, py, ax, ay, bx, by float64) float64 {
 }
 
 // anchor picks the point a flow line should start or end at: the area
-// centroid of the country's largest part, so that France is not pulled
+// centroid of the country's largest part (or of the part holding hint), so that France is not pulled
 // towards French Guiana nor the United States towards Alaska. A centroid
 // that falls outside that part (a crescent such as Viet Nam's) or hugs its
 // coast is replaced by the interior point farthest from any edge, found by
 // a grid search refined around the best cell.
-func anchor(polys []polygon) [2]float64 {
+func anchor(polys []polygon, hint *[2]float64) [2]float64 {
 	var main polygon
 	var mainArea float64
 	for _, p := range polys {
+		if hint != nil && inside(p, hint[0], hint[1]) {
+			main = p
+			break
+		}
 		if a := polygonArea(p); a > mainArea || main == nil {
 			main, mainArea = p, a
 		}
@@ -138,4 +142,86 @@ func anchor(polys []polygon) [2]float64 {
 		stepX, stepY = 2*stepX/n, 2*stepY/n
 	}
 	return [2]float64{bx, by}
+}
+
+// splitAntimeridian cuts a polygon that crosses the antimeridian (Russia's
+// Chukotka, Fiji: Natural Earth rings jump from 180 to -180 there) into one
+// polygon per side. Drawn flat, the jump would be a line across the world.
+// The rings are unwrapped into continuous longitudes, clipped to each
+// 360-degree band and shifted back.
+func splitAntimeridian(p polygon) []polygon {
+	crosses := false
+	for _, r := range p {
+		for i := 0; i+1 < len(r); i++ {
+			if math.Abs(r[i+1][0]-r[i][0]) > 180 {
+				crosses = true
+			}
+		}
+	}
+	if !crosses {
+		return []polygon{p}
+	}
+	unwrapped := make(polygon, len(p))
+	for k, r := range p {
+		u := make(ring, len(r))
+		shift := 0.0
+		for i, q := range r {
+			if i > 0 {
+				if d := q[0] - r[i-1][0]; d > 180 {
+					shift -= 360
+				} else if d < -180 {
+					shift += 360
+				}
+			}
+			u[i] = [2]float64{q[0] + shift, q[1]}
+		}
+		unwrapped[k] = u
+	}
+	var out []polygon
+	for _, lo := range []float64{-540, -180, 180} {
+		var part polygon
+		for k, r := range unwrapped {
+			c := clipX(clipX(r, lo, true), lo+360, false)
+			if len(c) < 4 || signedArea(c) == 0 {
+				if k == 0 {
+					break // no outer ring on this side: its holes go too
+				}
+				continue
+			}
+			for i := range c {
+				c[i][0] -= lo + 180
+			}
+			part = append(part, c)
+		}
+		if len(part) > 0 {
+			out = append(out, part)
+		}
+	}
+	return out
+}
+
+// clipX keeps the part of a closed ring with x >= at (keepAbove) or x <= at
+// (Sutherland-Hodgman against one vertical line).
+func clipX(r ring, at float64, keepAbove bool) ring {
+	in := func(q [2]float64) bool {
+		if keepAbove {
+			return q[0] >= at
+		}
+		return q[0] <= at
+	}
+	var out ring
+	for i := 0; i+1 < len(r); i++ {
+		a, b := r[i], r[i+1]
+		if in(a) {
+			out = append(out, a)
+		}
+		if in(a) != in(b) {
+			t := (at - a[0]) / (b[0] - a[0])
+			out = append(out, [2]float64{at, a[1] + t*(b[1]-a[1])})
+		}
+	}
+	if len(out) > 0 && out[0] != out[len(out)-1] {
+		out = append(out, out[0])
+	}
+	return out
 }

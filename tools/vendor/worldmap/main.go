@@ -91,11 +91,11 @@ func run(basePath, fillPath, outPath string, decimals int, drop []string) error 
 	}
 	var feats []feature
 	for i, s := range shapes {
-		f, err := toFeature(s, precision[i])
+		f, err := toFeature(s, precision[i], drop)
 		if err != nil {
 			return err
 		}
-		if f == nil || slices.Contains(drop, f.Properties.Code) {
+		if f == nil {
 			continue
 		}
 		feats = append(feats, *f)
@@ -133,9 +133,17 @@ func readShapes(path string) ([]shape, error) {
 	return s, nil
 }
 
+// capitalPart names, for countries whose largest part is not where most
+// routes end, a point (the capital) in the part their anchor belongs in.
+var capitalPart = map[string][2]float64{
+	"MY": {101.69, 3.14},   // Kuala Lumpur, not Borneo
+	"ID": {106.85, -6.21},  // Jakarta on Java, not Borneo
+	"NZ": {174.78, -41.29}, // Wellington, not the South Island
+}
+
 // toFeature names a shape by its ISO code and rounds it. A shape whose
 // every part rounds away is kept at a finer precision rather than lost.
-func toFeature(s shape, decimals int) (*feature, error) {
+func toFeature(s shape, decimals int, drop []string) (*feature, error) {
 	p := properties{Name: s.Name}
 	if s.ID != "" {
 		c, ok := refdata.LookupCountry(s.ID)
@@ -144,12 +152,23 @@ func toFeature(s shape, decimals int) (*feature, error) {
 		}
 		p.Code, p.Name = c.Alpha2, c.Name
 	}
+	if slices.Contains(drop, p.Code) {
+		return nil, nil
+	}
+	var parts []polygon
+	for _, poly := range s.Polygons {
+		parts = append(parts, splitAntimeridian(poly)...)
+	}
+	var hint *[2]float64
+	if h, ok := capitalPart[p.Code]; ok {
+		hint = &h
+	}
 	for d := decimals; d <= decimals+3; d++ {
-		polys := roundPolygons(s.Polygons, d)
+		polys := roundPolygons(parts, d)
 		if len(polys) == 0 {
 			continue
 		}
-		a := anchor(s.Polygons)
+		a := anchor(parts, hint)
 		p.Centroid = [2]float64{round(a[0], 2), round(a[1], 2)}
 		g := geometry{Type: "MultiPolygon", Coordinates: polys}
 		if len(polys) == 1 {

@@ -77,17 +77,50 @@ func TestAnchor(t *testing.T) {
 	u := polygon{{{0, 0}, {9, 0}, {9, 9}, {6, 9}, {6, 3}, {3, 3}, {3, 9}, {0, 9}, {0, 0}}}
 	for name, tc := range map[string]struct {
 		polys []polygon
+		hint  *[2]float64
 		check func(p [2]float64) bool
 	}{
-		"LargestPart":   {[]polygon{square(100, 0, 1), square(0, 0, 10)}, func(p [2]float64) bool { return p == [2]float64{5, 5} }},
-		"CentroidOut":   {[]polygon{u}, func(p [2]float64) bool { return inside(u, p[0], p[1]) && edgeDistance(u, p[0], p[1]) > 1 }},
-		"SinglePolygon": {[]polygon{square(-5, -5, 2)}, func(p [2]float64) bool { return math.Abs(p[0]+4) < 1e-9 && math.Abs(p[1]+4) < 1e-9 }},
+		"LargestPart":   {[]polygon{square(100, 0, 1), square(0, 0, 10)}, nil, func(p [2]float64) bool { return p == [2]float64{5, 5} }},
+		"HintedPart":    {[]polygon{square(100, 0, 2), square(0, 0, 10)}, &[2]float64{100.5, 0.5}, func(p [2]float64) bool { return p == [2]float64{101, 1} }},
+		"CentroidOut":   {[]polygon{u}, nil, func(p [2]float64) bool { return inside(u, p[0], p[1]) && edgeDistance(u, p[0], p[1]) > 1 }},
+		"SinglePolygon": {[]polygon{square(-5, -5, 2)}, nil, func(p [2]float64) bool { return math.Abs(p[0]+4) < 1e-9 && math.Abs(p[1]+4) < 1e-9 }},
 	} {
 		t.Run(name, func(t *testing.T) {
-			if p := anchor(tc.polys); !tc.check(p) {
+			if p := anchor(tc.polys, tc.hint); !tc.check(p) {
 				t.Errorf("anchor %v", p)
 			}
 		})
+	}
+}
+
+func TestSplitAntimeridian(t *testing.T) {
+	// An island from 178°E to 178°W, as Natural Earth draws it: the ring
+	// jumps from 180 to -180 and back.
+	island := polygon{{{178, 0}, {180, 0}, {-180, 0}, {-178, 0}, {-178, 2}, {-180, 2}, {180, 2}, {178, 2}, {178, 0}}}
+	parts := splitAntimeridian(island)
+	if len(parts) != 2 {
+		t.Fatalf("%d parts, want 2: %v", len(parts), parts)
+	}
+	var total float64
+	for _, p := range parts {
+		for _, q := range p[0] {
+			if q[0] < -180 || q[0] > 180 {
+				t.Errorf("longitude %v outside [-180, 180]", q[0])
+			}
+		}
+		for i := 0; i+1 < len(p[0]); i++ {
+			if math.Abs(p[0][i+1][0]-p[0][i][0]) > 180 {
+				t.Errorf("part still jumps: %v", p[0])
+			}
+		}
+		total += polygonArea(p)
+	}
+	if math.Abs(total-8) > 1e-9 {
+		t.Errorf("area %v, want 8", total)
+	}
+	plain := polygon{{{0, 0}, {1, 0}, {1, 1}, {0, 0}}}
+	if got := splitAntimeridian(plain); len(got) != 1 || len(got[0][0]) != 4 {
+		t.Errorf("a polygon that does not cross was changed: %v", got)
 	}
 }
 
