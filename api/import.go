@@ -306,11 +306,7 @@ func (a *API) importProblems(w http.ResponseWriter, r *http.Request) {
 	lang := i18n.Fallback
 	out := problemPage{Items: make([]apiProblem, len(probs)), Count: len(probs), Total: total, Offset: int(offset)}
 	for i, p := range probs {
-		args := make([]any, len(p.Args))
-		for j, x := range p.Args {
-			args[j] = x
-		}
-		out.Items[i] = apiProblem{Problem: p, Reason: a.cfg.Catalog.T(lang, p.Message, args...)}
+		out.Items[i] = apiProblem{Problem: p, Reason: a.cfg.Catalog.T(lang, p.Message, p.Args...)}
 	}
 	web.WriteJSON(w, http.StatusOK, out)
 }

@@ -89,11 +89,7 @@ func (s *Server) importJobData(r *http.Request, p *page, withProblems bool) (*im
 		d.Agency = names[j.AgencyID]
 	}
 	if j.Status == vrs.JobFailed && j.Error != "" {
-		args := make([]any, len(j.ErrorArgs))
-		for i, a := range j.ErrorArgs {
-			args[i] = a
-		}
-		d.Failed = p.T(j.Error, args...)
+		d.Failed = p.T(j.Error, j.ErrorArgs...)
 	}
 	if j.Status == vrs.JobDone || j.Status == vrs.JobCancelled || j.Status == vrs.JobInterrupted {
 		d.Summary = summaryLines(p, j)
@@ -115,11 +111,7 @@ func (s *Server) importJobData(r *http.Request, p *page, withProblems bool) (*im
 		if col == "" {
 			col = q.Field
 		}
-		args := make([]any, len(q.Args))
-		for i, a := range q.Args {
-			args[i] = a
-		}
-		d.Problems = append(d.Problems, importProblemRow{Row: q.Row, Column: col, Value: q.Value, Reason: p.T(q.Message, args...)})
+		d.Problems = append(d.Problems, importProblemRow{Row: q.Row, Column: col, Value: q.Value, Reason: p.T(q.Message, q.Args...)})
 	}
 	if len(probs) > 0 {
 		d.From, d.To = offset+1, offset+len(probs)
