@@ -55,6 +55,7 @@ func Run(t *testing.T, dialect string) {
 		{"SharingCutOff", testSharingCutOff},
 		{"SharingGroups", testSharingGroups},
 		{"SharingAgencyDefaults", testSharingAgencyDefaults},
+		{"Stats", testStats},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, Open(t, dialect)) })
