@@ -124,9 +124,8 @@ func (s *sheetSpool) remove() {
 	}
 	name := s.f.Name()
 	s.f.Close()
-	if err := os.Remove(name); err != nil && !errors.Is(err, os.ErrNotExist) {
-		return
-	}
+	// Already gone where the system let newSheetSpool remove it open.
+	os.Remove(name)
 	clear(s.key)
 	s.f, s.enc, s.fw = nil, nil, nil
 }

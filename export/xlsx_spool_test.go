@@ -72,7 +72,7 @@ func TestXLSXSpools(t *testing.T) {
 			}
 			// Enough rows that the persons sheet has sealed chunks on disk,
 			// not only in the writer's buffers.
-			persons := x.sheets[1][0]
+			persons := x.sheets[1].parts[0]
 			for inc := range manyIncidents(200_000, func(i int) string { return fmt.Sprintf("%s %d", canary, i) }) {
 				inc.Persons[0].Aliases = []string{fmt.Sprintf("alias-%x", inc.ID*7919)}
 				if err := x.Write(inc); err != nil {
