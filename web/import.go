@@ -11,6 +11,7 @@ import (
 
 	"vrs"
 	"vrs/access"
+	"vrs/htcds"
 	"vrs/importer"
 )
 
@@ -227,6 +228,17 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) {
 	}
 	if job.Format != importer.FormatJSONL {
 		header, _, perr := mgr.Preview(ctx, job.ID, nil, 0)
+		if perr == nil && htcds.Looks(header) {
+			// A file in HTCDS 2.0's names maps itself; the dry run shows
+			// what it gives, and the mapping page stays open to change it.
+			run, err := mgr.Run(ctx, job.ID, htcds.ImportMapping(header), false)
+			if err != nil {
+				s.error(w, r, err)
+				return
+			}
+			seeOther(w, r, "/imports/jobs/"+strconv.FormatInt(run.ID, 10), "")
+			return
+		}
 		if perr == nil && !ownLayout(header) {
 			seeOther(w, r, "/imports/jobs/"+strconv.FormatInt(job.ID, 10)+"/mapping", "")
 			return

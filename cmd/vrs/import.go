@@ -147,8 +147,7 @@ func htcdsMapping(c *cli, src importer.Source) (*importer.Mapping, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := htcds.Mapping(header)
-	m.Defaults = map[string]string{"type": string(vrs.TypeTrafficking), "persons[].role": vrs.PersonVictim}
+	m := htcds.ImportMapping(header)
 	if cols := htcds.Unmapped(header); len(cols) > 0 {
 		fmt.Fprintln(c.stdout, c.cat.T(i18n.Fallback, "import.summary.not_carried", strings.Join(cols, ", ")))
 	}
