@@ -64,10 +64,12 @@ func utf16Len(s string) int {
 //     XML parsers turn a literal CR (and CRLF) into LF;
 //   - characters that XML 1.0 forbids (C0 controls but tab, LF and CR;
 //     U+FFFE, U+FFFF) are written in OOXML's own escape _xHHHH_ (ECMA-376
-//     Part 1, ST_Xstring), which Excel decodes back to the character, so
-//     the cell keeps its content instead of losing it or failing to open;
-//   - text that itself looks like such an escape has its underscore
-//     escaped (_x005F_), or Excel would decode it;
+//     Part 1, ST_Xstring), as Excel itself writes them; Excel, LibreOffice
+//     and excelize decode it back to the character, so the cell keeps its
+//     content instead of losing it or failing to open (a reader that does
+//     not decode, such as openpyxl, shows the escape: still no broken file);
+//   - text that looks like the start of such an escape has its underscore
+//     escaped (_x005F_), or a reader would decode it;
 //   - bytes that are not UTF-8 become U+FFFD, as nothing else can stand
 //     for them.
 func appendText(b []byte, s string) []byte {
