@@ -165,7 +165,7 @@ func TestIncidentExportHTTP(t *testing.T) {
 	}{
 		{"ErrFormat", "?format=pdf", "analyst", nil, 400, "format"},
 		{"ErrFormatRepeated", "?format=csv&format=xlsx", "analyst", nil, 400, "format"},
-		{"ErrFormatHTCDSUnregistered", "?format=htcds-xlsx", "analyst", nil, 400, "format"},
+		{"ErrFormatHTCDSUnknown", "?format=htcds-pdf", "analyst", nil, 400, "format"},
 		{"ErrType", "?format=csv&type=smuggling", "analyst", nil, 400, "type"},
 		{"ErrDate", "?format=csv&from=2025-02-30", "analyst", nil, 400, "from"},
 		{"ErrPeriod", "?from=2025-03-01&to=2025-02-01", "analyst", nil, 400, "to"},

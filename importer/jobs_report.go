@@ -11,8 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/xuri/excelize/v2"
-
 	"vrs"
 	"vrs/crypt"
 	"vrs/export"
@@ -216,33 +214,30 @@ func newReportWriter(format string, w io.Writer) (*reportWriter, error) {
 			close: func() error { cw.Flush(); return cw.Error() },
 		}, nil
 	}
-	f := excelize.NewFile()
-	sw, err := f.NewStreamWriter("Sheet1")
-	if err != nil {
-		return nil, err
-	}
-	n := 0
+	// Sheets spool through encrypted files: rejected rows hold personal data.
+	var wb *export.Workbook
+	sheet := -1
 	return &reportWriter{
 		row: func(cells []string) error {
-			n++
+			if wb == nil {
+				wb = export.NewWorkbook(w)
+				var err error
+				if sheet, err = wb.AddSheet("errors", cells); err != nil {
+					return err
+				}
+				return nil
+			}
 			vals := make([]any, len(cells))
 			for i, c := range cells {
-				vals[i] = export.Neutralise(c)
+				vals[i] = c
 			}
-			cell, err := excelize.CoordinatesToCellName(1, n)
-			if err != nil {
-				return err
-			}
-			return sw.SetRow(cell, vals)
+			return wb.Row(sheet, vals)
 		},
 		close: func() error {
-			if err := sw.Flush(); err != nil {
-				return err
+			if wb == nil {
+				return nil
 			}
-			if _, err := f.WriteTo(w); err != nil {
-				return err
-			}
-			return f.Close()
+			return wb.Close()
 		},
 	}, nil
 }

@@ -93,7 +93,7 @@ func testIncidentExportPage(t *testing.T, dialect string) {
 		name, query, want string
 		status            int
 	}{
-		{"ErrFormat", "format=pdf", "Choose one of the export formats: jsonl, csv, xlsx.", 400},
+		{"ErrFormat", "format=pdf", "Choose one of the export formats: jsonl, csv, xlsx, htcds-csv, htcds-xlsx.", 400},
 		{"ErrNoFormat", "type=migrant_smuggling", "Choose one of the export formats", 400},
 		{"ErrDate", "format=csv&from=2025-13-01", "YYYY-MM-DD", 400},
 	} {
