@@ -357,24 +357,7 @@ func (a *API) importCommit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ctx := r.Context()
-	st, err := mgr.Status(ctx, id)
-	if err != nil {
-		a.error(w, r, err)
-		return
-	}
-	if st.Job.Commit || st.Job.Status != vrs.JobDone {
-		a.error(w, r, vrs.Errorf(vrs.ECONFLICT, "import.ui.error.commit_after_dry"))
-		return
-	}
-	var m *importer.Mapping
-	if st.Job.Mapping != "" {
-		if m, err = importer.LoadMapping(strings.NewReader(st.Job.Mapping)); err != nil {
-			a.error(w, r, err)
-			return
-		}
-	}
-	job, err := mgr.Run(ctx, id, m, true)
+	job, err := mgr.Commit(r.Context(), id)
 	if err != nil {
 		a.error(w, r, err)
 		return

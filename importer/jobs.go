@@ -141,8 +141,8 @@ func (m *Manager) openUpload(job *vrs.ImportJob) (*crypt.SpoolReader, func() err
 	return r, f.Close, nil
 }
 
-// mappingOf reads the mapping a job was run with.
-func mappingOf(job *vrs.ImportJob) (*Mapping, error) {
+// MappingOf reads the mapping a job was run with (nil: VRS's own layout).
+func MappingOf(job *vrs.ImportJob) (*Mapping, error) {
 	if job.Mapping == "" {
 		return nil, nil
 	}
@@ -193,6 +193,23 @@ func (m *Manager) Run(ctx context.Context, id int64, mapping *Mapping, commit bo
 	}
 	m.start(ctx, job, mapping)
 	return job, nil
+}
+
+// Commit commits the file of a finished dry run, with the dry run's
+// mapping, as a new job.
+func (m *Manager) Commit(ctx context.Context, id int64) (*vrs.ImportJob, error) {
+	dry, err := m.store.FindImportJob(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if dry.Commit || dry.Status != vrs.JobDone {
+		return nil, vrs.Errorf(vrs.ECONFLICT, "import.ui.error.commit_after_dry")
+	}
+	mapping, err := MappingOf(dry)
+	if err != nil {
+		return nil, err
+	}
+	return m.Run(ctx, id, mapping, true)
 }
 
 // copyUpload creates job and gives it src's file under its own key.

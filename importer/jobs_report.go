@@ -111,7 +111,7 @@ func (m *Manager) ErrorReport(ctx context.Context, id int64, format string, cat 
 		}
 		return out.close()
 	}
-	mapping, err := mappingOf(job)
+	mapping, err := MappingOf(job)
 	if err != nil {
 		return err
 	}

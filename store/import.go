@@ -346,25 +346,7 @@ func (t *tx) importUpdate(u *vrs.User, a *importTarget, p *importPlan, status vr
 	inc.ReviewNote = ""
 	inc.CreatedBy, inc.CreatedAt = st.createdBy, fromMicros(st.createdAt)
 	inc.UpdatedBy, inc.UpdatedAt = u.ID, t.now
-	if err := t.db.encrypt(s, inc.ID, inc.Version); err != nil {
-		return err
-	}
-	if err := t.archive(inc.ID); err != nil {
-		return err
-	}
-	_, err := t.exec(`UPDATE incidents SET type = $1, status = $2, version = $3, detected_on = $4, place_country = $5,
-			place_name = $6, persons = $7, body = $8, personal = $9, key_id = $10, search_text = $11, action = 'update', note = '',
-			updated_by = $12, updated_at = $13, content_digest = $14, distribution = $15, tlp = $16
-		WHERE id = $17`,
-		string(inc.Type), string(inc.Status), inc.Version, inc.DetectedOn, inc.Place.Country, inc.Place.Name,
-		s.persons, s.body, s.personal, s.keyID, s.text, u.ID, micros(t.now), s.digest, string(inc.Distribution), string(inc.TLP), inc.ID)
-	if err != nil {
-		return err
-	}
-	if err := t.writeShares(inc, true); err != nil {
-		return err
-	}
-	if err := t.writeIndexes(inc.ID, s, true); err != nil {
+	if err := t.writeVersion(u, inc, s); err != nil {
 		return err
 	}
 	return t.audit(&vrs.AuditEntry{Action: vrs.ActIncidentUpdate, ObjectType: "incident", ObjectID: strconv.FormatInt(inc.ID, 10),

@@ -405,33 +405,39 @@ func (db *DB) UpdateIncident(ctx context.Context, inc *vrs.Incident, version int
 		if err != nil {
 			return err
 		}
-		if err := db.encrypt(s, inc.ID, inc.Version); err != nil {
-			return err
-		}
-		if err := t.archive(inc.ID); err != nil {
-			return err
-		}
-		_, err = t.exec(`UPDATE incidents SET reference = $1, type = $2, status = $3, version = $4, detected_on = $5, place_country = $6,
-				place_name = $7, persons = $8, body = $9, personal = $10, key_id = $11, search_text = $12, action = 'update', note = '',
-				updated_by = $13, updated_at = $14, content_digest = $15
-			WHERE id = $16`,
-			inc.Reference, string(inc.Type), string(inc.Status), inc.Version, inc.DetectedOn, inc.Place.Country, inc.Place.Name,
-			s.persons, s.body, s.personal, s.keyID, s.text, u.ID, micros(t.now), s.digest, inc.ID)
-		if isUniqueViolation(err) {
-			return &vrs.Error{Code: vrs.ECONFLICT, Message: "error.incident_reference_taken", Fields: map[string]string{"reference": "field.reference_taken"}}
-		}
-		if err != nil {
-			return err
-		}
-		if err := t.writeShares(inc, true); err != nil {
-			return err
-		}
-		if err := t.writeIndexes(inc.ID, s, true); err != nil {
+		if err := t.writeVersion(u, inc, s); err != nil {
 			return err
 		}
 		return t.audit(&vrs.AuditEntry{Action: vrs.ActIncidentUpdate, ObjectType: "incident", ObjectID: strconv.FormatInt(inc.ID, 10),
 			Country: c.ref.Country, Detail: detail(map[string]any{"version": inc.Version, "status": inc.Status})})
 	})
+}
+
+// writeVersion archives an incident's current version and writes inc,
+// sealed as s, as its new one, with its partners and indexes.
+func (t *tx) writeVersion(u *vrs.User, inc *vrs.Incident, s *sealed) error {
+	if err := t.db.encrypt(s, inc.ID, inc.Version); err != nil {
+		return err
+	}
+	if err := t.archive(inc.ID); err != nil {
+		return err
+	}
+	_, err := t.exec(`UPDATE incidents SET reference = $1, type = $2, status = $3, version = $4, detected_on = $5, place_country = $6,
+			place_name = $7, persons = $8, body = $9, personal = $10, key_id = $11, search_text = $12, action = 'update', note = '',
+			updated_by = $13, updated_at = $14, content_digest = $15
+		WHERE id = $16`,
+		inc.Reference, string(inc.Type), string(inc.Status), inc.Version, inc.DetectedOn, inc.Place.Country, inc.Place.Name,
+		s.persons, s.body, s.personal, s.keyID, s.text, u.ID, micros(t.now), s.digest, inc.ID)
+	if isUniqueViolation(err) {
+		return &vrs.Error{Code: vrs.ECONFLICT, Message: "error.incident_reference_taken", Fields: map[string]string{"reference": "field.reference_taken"}}
+	}
+	if err != nil {
+		return err
+	}
+	if err := t.writeShares(inc, true); err != nil {
+		return err
+	}
+	return t.writeIndexes(inc.ID, s, true)
 }
 
 // transitions says which status changes exist, who makes them, and what

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"vrs"
@@ -198,35 +197,12 @@ func (s *Server) importCommit(w http.ResponseWriter, r *http.Request) {
 	if !ok {
 		return
 	}
-	ctx := r.Context()
-	st, err := mgr.Status(ctx, id)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	if st.Job.Commit || st.Job.Status != vrs.JobDone {
-		s.error(w, r, vrs.Errorf(vrs.ECONFLICT, "import.ui.error.commit_after_dry"))
-		return
-	}
-	m, err := jobMapping(st.Job)
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	job, err := mgr.Run(ctx, id, m, true)
+	job, err := mgr.Commit(r.Context(), id)
 	if err != nil {
 		s.error(w, r, err)
 		return
 	}
 	seeOther(w, r, "/imports/jobs/"+strconv.FormatInt(job.ID, 10), "")
-}
-
-// jobMapping is the mapping a job ran with (nil: VRS's own layout).
-func jobMapping(j *vrs.ImportJob) (*importer.Mapping, error) {
-	if j.Mapping == "" {
-		return nil, nil
-	}
-	return importer.LoadMapping(strings.NewReader(j.Mapping))
 }
 
 // importPost checks the user and the job id of a POST on a job.

@@ -213,7 +213,7 @@ func (s *Server) renderMapping(w http.ResponseWriter, r *http.Request, status in
 		return
 	}
 	if m == nil {
-		if m, err = jobMapping(job); err != nil {
+		if m, err = importer.MappingOf(job); err != nil {
 			s.error(w, r, err)
 			return
 		}

@@ -46,6 +46,25 @@ func roundTripIncidents(th, vn int64) []*vrs.Incident {
 	return []*vrs.Incident{smuggling, migration, trafficking, fraud}
 }
 
+// seedRoundTrip stores roundTripIncidents in an installation made by
+// withWorld, with the statuses they name.
+func seedRoundTrip(t *testing.T, in *installation) {
+	t.Helper()
+	in.withKeys(t, in.kek(t), func(db *store.DB) {
+		agencies, err := db.ListAgencies(storetest.System(), vrs.AgencyFilter{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids := map[string]int64{}
+		for _, a := range agencies {
+			ids[a.Country] = a.ID
+		}
+		if err := db.BulkCreateIncidents(storetest.System(), roundTripIncidents(ids["TH"], ids["VN"])); err != nil {
+			t.Fatal(err, vrs.AsError(err).Fields)
+		}
+	})
+}
+
 // exportLines exports an installation as JSON Lines and returns each
 // record without what the store decides (ids, times, authors, versions),
 // by agency name and reference.
@@ -78,19 +97,7 @@ func TestImportRoundTrip(t *testing.T) {
 		t.Run(dialect, func(t *testing.T) {
 			src := newInstallation(t, dialect)
 			src.withWorld(t)
-			src.withKeys(t, src.kek(t), func(db *store.DB) {
-				agencies, err := db.ListAgencies(storetest.System(), vrs.AgencyFilter{})
-				if err != nil {
-					t.Fatal(err)
-				}
-				ids := map[string]int64{}
-				for _, a := range agencies {
-					ids[a.Country] = a.ID
-				}
-				if err := db.BulkCreateIncidents(storetest.System(), roundTripIncidents(ids["TH"], ids["VN"])); err != nil {
-					t.Fatal(err, vrs.AsError(err).Fields)
-				}
-			})
+			seedRoundTrip(t, src)
 			want := exportLines(t, src)
 			if len(want) != 4 {
 				t.Fatalf("the source exports %d records, want 4", len(want))
@@ -150,19 +157,7 @@ func TestImportRoundTrip(t *testing.T) {
 func TestImportHTCDS(t *testing.T) {
 	src := newInstallation(t, "sqlite")
 	src.withWorld(t)
-	src.withKeys(t, src.kek(t), func(db *store.DB) {
-		agencies, err := db.ListAgencies(storetest.System(), vrs.AgencyFilter{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		ids := map[string]int64{}
-		for _, a := range agencies {
-			ids[a.Country] = a.ID
-		}
-		if err := db.BulkCreateIncidents(storetest.System(), roundTripIncidents(ids["TH"], ids["VN"])); err != nil {
-			t.Fatal(err)
-		}
-	})
+	seedRoundTrip(t, src)
 	file := filepath.Join(t.TempDir(), "cases.csv")
 	must(t, "", src.cmd("export", "--format", "htcds-csv", "--out", file)...)
 	dst := newInstallation(t, "sqlite")
