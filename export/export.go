@@ -110,13 +110,39 @@ func Discard(w Writer) {
 // formula (= + - @) or that begins with a tab or carriage return (which
 // some applications skip before looking for one): a leading single quote
 // makes it text. Numbers are written as numbers and never pass here.
+//
+// A text that is a plain number ("-12.5", a coordinate in a report of the
+// cells as a file had them) is left as it is: a spreadsheet reads it as
+// that number, and a quote would change it on the way back in.
 func Neutralise(s string) string {
 	if s == "" {
 		return s
 	}
 	switch s[0] {
 	case '=', '+', '-', '@', '\t', '\r':
+		if plainNumber(s) {
+			return s
+		}
 		return "'" + s
 	}
 	return s
+}
+
+// plainNumber: an optional sign, digits, at most one point, more digits.
+func plainNumber(s string) bool {
+	if s[0] == '+' || s[0] == '-' {
+		s = s[1:]
+	}
+	digits, point := 0, false
+	for i := 0; i < len(s); i++ {
+		switch c := s[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '.' && !point:
+			point = true
+		default:
+			return false
+		}
+	}
+	return digits > 0
 }

@@ -32,8 +32,7 @@ func (e *Entry) Problems() Problems {
 type Assembler struct {
 	ap      *Applier
 	columns map[string]string
-	seed    maphash.Seed
-	seen    map[uint64]int32 // hash of a finished reference -> its first row
+	seen    *refSet // the references of finished incidents
 	cur     *Entry
 	curRef  string
 	first   map[string]string // incident-level field -> value, for the current incident
@@ -48,7 +47,7 @@ func NewAssembler(ap *Applier) *Assembler {
 			cols[c.field.Path] = c.name
 		}
 	}
-	return &Assembler{ap: ap, columns: cols, seed: maphash.MakeSeed(), seen: map[uint64]int32{}}
+	return &Assembler{ap: ap, columns: cols, seen: newRefSet()}
 }
 
 // Add reads one row; it returns the previous incident when this row
@@ -83,12 +82,9 @@ func (a *Assembler) start(row int, ref string) {
 		a.errs = append(a.errs, Problem{Row: row, Column: a.columns["reference"], Message: "import.reference_missing"})
 		return
 	}
-	h := maphash.String(a.seed, ref)
-	if first, ok := a.seen[h]; ok {
+	if first, dup := a.seen.add(ref, row); dup {
 		a.errs = append(a.errs, Problem{Row: row, Column: a.columns["reference"], Value: ref, Message: "import.reference_split",
-			Args: vrs.MessageArgs{int(first)}})
-	} else {
-		a.seen[h] = int32(row)
+			Args: vrs.MessageArgs{first}})
 	}
 }
 
@@ -297,4 +293,25 @@ func setTransaction(t *vrs.Transaction, field string, v []string) {
 	case "purpose":
 		t.Purpose = s
 	}
+}
+
+// refSet remembers references by a 64-bit hash and the row that gave them
+// first: 12 bytes or so a reference, the one thing an import holds that
+// grows with the file.
+type refSet struct {
+	seed maphash.Seed
+	rows map[uint64]int32
+}
+
+func newRefSet() *refSet { return &refSet{seed: maphash.MakeSeed(), rows: map[uint64]int32{}} }
+
+// add records ref at row; when it was there already it returns its first
+// row and true.
+func (s *refSet) add(ref string, row int) (int, bool) {
+	h := maphash.String(s.seed, ref)
+	if first, ok := s.rows[h]; ok {
+		return int(first), true
+	}
+	s.rows[h] = int32(row)
+	return 0, false
 }

@@ -194,3 +194,18 @@ func TestMappingDefaults(t *testing.T) {
 		t.Errorf("bad defaults: %v", err)
 	}
 }
+
+// TestUnquote: a text VRS quoted against formulas in an export or an error
+// report imports as the value it held; other quotes stay.
+func TestUnquote(t *testing.T) {
+	entries, err := readAll(t, FormatCSV, "reference,place.name,place.lat\nA,'=HYPERLINK(1),-12.5\nB,'quoted,'-7.25\n", nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p := entries[0].Item.Incident.Place; p.Name != "=HYPERLINK(1)" || *p.Lat != -12.5 {
+		t.Errorf("A: %q %v", p.Name, *p.Lat)
+	}
+	if p := entries[1].Item.Incident.Place; p.Name != "'quoted" || *p.Lat != -7.25 {
+		t.Errorf("B: %q %v", p.Name, p.Lat)
+	}
+}

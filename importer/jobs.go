@@ -153,6 +153,7 @@ func MappingOf(job *vrs.ImportJob) (*Mapping, error) {
 // itself when it has not run yet and is of the same kind, otherwise a new
 // job with a copy of the file.
 func (m *Manager) Run(ctx context.Context, id int64, mapping *Mapping, commit bool) (*vrs.ImportJob, error) {
+	started := false
 	src, err := m.store.FindImportJob(ctx, id)
 	if err != nil {
 		return nil, err
@@ -168,14 +169,24 @@ func (m *Manager) Run(ctx context.Context, id int64, mapping *Mapping, commit bo
 		}
 		mj = string(b)
 	}
-	m.mu.Lock()
-	_, busy := m.running[id]
-	m.mu.Unlock()
 	job := src
-	if src.Status == vrs.JobQueued && busy {
-		return nil, vrs.Errorf(vrs.ECONFLICT, "import.job_running")
-	}
 	if src.Status == vrs.JobQueued {
+		// Reserved under the lock until it starts: a second click must not
+		// start a second runner on the same job.
+		m.mu.Lock()
+		if _, busy := m.running[id]; busy {
+			m.mu.Unlock()
+			return nil, vrs.Errorf(vrs.ECONFLICT, "import.job_running")
+		}
+		m.running[id] = func(error) {}
+		m.mu.Unlock()
+		defer func() {
+			if !started {
+				m.mu.Lock()
+				delete(m.running, id)
+				m.mu.Unlock()
+			}
+		}()
 		// The upload's own job, not run yet: its first run settles it.
 		job.Commit, job.Mapping = commit, mj
 	} else {
@@ -192,6 +203,7 @@ func (m *Manager) Run(ctx context.Context, id int64, mapping *Mapping, commit bo
 		return nil, err
 	}
 	m.start(ctx, job, mapping)
+	started = true
 	return job, nil
 }
 
@@ -274,7 +286,20 @@ func (m *Manager) execute(ctx context.Context, job *vrs.ImportJob, mapping *Mapp
 	}
 	enc := json.NewEncoder(pw)
 	runner := &Runner{Store: m.store, Chunk: m.Chunk, Rejected: func(e *Entry) error {
-		for _, p := range e.Problems() {
+		probs := e.Problems()
+		// Every row of a rejected incident goes to the error report, so
+		// that fixing the bad one and importing the report brings the
+		// whole incident back, not the fixed row alone.
+		named := map[int]bool{}
+		for _, p := range probs {
+			named[p.Row] = true
+		}
+		for _, row := range e.Item.Rows {
+			if !named[row] && len(probs) > 0 {
+				probs = append(probs, Problem{Row: row, Message: "import.problem.same_incident", Args: vrs.MessageArgs{probs[0].Row}})
+			}
+		}
+		for _, p := range probs {
 			if err := enc.Encode(p); err != nil {
 				return err
 			}

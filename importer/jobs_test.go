@@ -103,3 +103,60 @@ func TestManagerDryRunReportCommit(t *testing.T) {
 		t.Errorf("unknown format: %v", err)
 	}
 }
+
+// TestManagerReviewCases: the error report holds every row of a rejected
+// incident, not only the bad one; a JSON Lines file that gives a reference
+// twice is refused on the second line and the job ends.
+func TestManagerReviewCases(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	w := storetest.NewWorld(t, db)
+	ctx := storetest.As(w.Users["reporter"])
+	agency := w.Agencies["th-police"].ID
+	m := importer.NewManager(db, t.TempDir())
+	cat := i18n.MustLoad()
+
+	bad := strings.Replace(jobsCSV, "R-1,irregular_migration,2025-03-02,2025-03-02,TH,migrant,female,19", "R-1,irregular_migration,2025-03-02,2025-03-02,TH,migrant,female,old", 1)
+	up := &vrs.ImportJob{AgencyID: agency, FileName: "people.csv", Format: "csv"}
+	if err := m.Upload(ctx, up, strings.NewReader(bad)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Run(ctx, up.ID, nil, false); err != nil {
+		t.Fatal(err)
+	}
+	m.Wait()
+	var rep bytes.Buffer
+	if err := m.ErrorReport(ctx, up.ID, "csv", cat, i18n.Fallback, &rep); err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(rep.String(), "\ufeff"))).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refs []string
+	for _, r := range recs[1:] {
+		refs = append(refs, r[0]+"/"+r[9])
+	}
+	if got := strings.Join(refs, " "); got != "R-1/Aung Min R-1/Khin Myat R-2/Tun Tun" {
+		t.Errorf("error report rows: %s", got)
+	}
+
+	lines := `{"reference":"J-1","type":"irregular_migration","reported_on":"2025-03-02","detected_on":"2025-03-02","place":{"country":"TH"},"persons":[{"role":"migrant"}]}
+{"reference":"J-1","type":"irregular_migration","reported_on":"2025-03-03","detected_on":"2025-03-03","place":{"country":"TH"},"persons":[{"role":"migrant"}]}
+`
+	j := &vrs.ImportJob{AgencyID: agency, FileName: "x.jsonl", Format: "jsonl", Commit: true}
+	if err := m.Upload(ctx, j, strings.NewReader(lines)); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := m.Run(ctx, j.ID, nil, true); err != nil {
+		t.Fatal(err)
+	}
+	m.Wait()
+	st, err := m.Status(ctx, j.ID)
+	if err != nil || st.Job.Status != vrs.JobDone || st.Job.Counts.Created != 1 || st.Job.Counts.Rejected != 1 {
+		t.Fatalf("JSON Lines with a repeated reference: %+v %v", st.Job, err)
+	}
+	probs, _, err := m.Problems(ctx, j.ID, 0, 10)
+	if err != nil || len(probs) != 1 || probs[0].Row != 2 || probs[0].Message != "import.reference_repeated" {
+		t.Errorf("problems: %+v %v", probs, err)
+	}
+}

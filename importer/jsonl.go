@@ -7,6 +7,7 @@ import (
 	"errors"
 	"io"
 	"strconv"
+	"strings"
 
 	"vrs"
 )
@@ -21,11 +22,14 @@ const MaxJSONLine = 8 << 20
 type JSONLReader struct {
 	r    *bufio.Reader
 	line int
+	// refs finds a reference given twice: its second line would silently
+	// overwrite the first, in an order that depends on chunks.
+	refs *refSet
 }
 
 // NewJSONLReader reads incidents from r.
 func NewJSONLReader(r io.Reader) *JSONLReader {
-	return &JSONLReader{r: bufio.NewReaderSize(r, 1<<20)}
+	return &JSONLReader{r: bufio.NewReaderSize(r, 1<<20), refs: newRefSet()}
 }
 
 // Next returns the next incident as an entry; a line that is not a valid
@@ -55,6 +59,14 @@ func (j *JSONLReader) Next() (*Entry, error) {
 			return e, nil
 		}
 		inc.ID, inc.Status, inc.Version, inc.ReviewNote = 0, "", 0, ""
+		// An empty reference is refused by validation, with the field named.
+		if ref := strings.TrimSpace(inc.Reference); ref != "" {
+			if first, dup := j.refs.add(ref, j.line); dup {
+				e.Item.Action, e.Item.Err = vrs.ImportReject, Problems{{Row: j.line, Column: "reference", Value: inc.Reference,
+					Message: "import.reference_repeated", Args: vrs.MessageArgs{first}}}
+				return e, nil
+			}
+		}
 		e.Item.Incident = inc
 		return e, nil
 	}

@@ -204,12 +204,16 @@ func (r *Runner) Run(ctx context.Context, job *vrs.ImportJob, src Source) error 
 		return err
 	}
 	err := r.run(ctx, job, src)
+	if vrs.ErrorCode(err) == vrs.ECONFLICT {
+		// Cancelled meanwhile, and the store says so already; any other
+		// conflict fails the job below.
+		if st, ferr := r.Store.FindImportJob(context.WithoutCancel(ctx), job.ID); ferr == nil && st.Status.Finished() {
+			return err
+		}
+	}
 	switch {
 	case err == nil:
 		job.Status = vrs.JobDone
-	case vrs.ErrorCode(err) == vrs.ECONFLICT:
-		// Cancelled by someone else: the store already says so.
-		return err
 	case errors.Is(context.Cause(ctx), errShutdown):
 		job.Status = vrs.JobInterrupted
 	case ctx.Err() != nil:

@@ -181,7 +181,7 @@ func (m *Mapping) ApplyRow(header, cells []string) (map[string][]string, []CellE
 // value maps and normalises one value; key is a catalogue key when the
 // value cannot be taken.
 func (a *Applier) value(c boundColumn, raw string) (v, key string) {
-	v = strings.TrimSpace(raw)
+	v = strings.TrimSpace(unquote(raw))
 	if v == "" {
 		return "", ""
 	}
@@ -377,4 +377,17 @@ func truncate(s string, n int) string {
 		n--
 	}
 	return s[:n] + "…"
+}
+
+// unquote undoes the quote that exports and error reports put before a
+// text a spreadsheet would take for a formula ('=..., '-..., '@...), so
+// that a file VRS wrote imports as the values it held.
+func unquote(s string) string {
+	if len(s) > 1 && s[0] == '\'' {
+		switch s[1] {
+		case '=', '+', '-', '@', '\t', '\r':
+			return s[1:]
+		}
+	}
+	return s
 }

@@ -14,9 +14,9 @@ import (
 // Default limits of the XLSX reader, checked on the zip directory before
 // the workbook is opened.
 const (
-	DefaultMaxUnpackedBytes = 1 << 30 // all parts of the workbook unpacked
-	DefaultMaxRatio         = 100     // unpacked:packed, for large parts
-	ratioCheckBytes         = 1 << 20 // parts smaller than this are not checked for ratio
+	DefaultMaxUnpackedBytes = 256 << 20 // all parts of the workbook unpacked, held in memory while read
+	DefaultMaxRatio         = 100       // unpacked:packed, for large parts
+	ratioCheckBytes         = 1 << 20   // parts smaller than this are not checked for ratio
 )
 
 // XLSXOptions configure an XLSXReader. Zero values mean defaults.
@@ -104,9 +104,12 @@ func newXLSXReader(r io.ReaderAt, size int64, opts XLSXOptions, open func(exceli
 		}
 	}()
 	f, err := open(excelize.Options{
-		RawCellValue:      !opts.Formatted,
-		UnzipSizeLimit:    opts.MaxUnpackedBytes,
-		UnzipXMLSizeLimit: min(opts.MaxUnpackedBytes, 16<<20),
+		RawCellValue:   !opts.Formatted,
+		UnzipSizeLimit: opts.MaxUnpackedBytes,
+		// Worksheets stay in memory, within the unpacked limit: above
+		// UnzipXMLSizeLimit excelize would unpack them to plain temporary
+		// files, and they hold personal data.
+		UnzipXMLSizeLimit: opts.MaxUnpackedBytes,
 	})
 	if err != nil {
 		return nil, corrupt()

@@ -99,7 +99,7 @@ func (db *DB) planImport(ctx context.Context, q rowQuerier, a *importTarget, ite
 		it.Incident.Normalize()
 		refs = append(refs, it.Incident.Reference)
 	}
-	stored, err := db.importStored(ctx, q, a.id, refs)
+	stored, err := db.importStored(ctx, q, a.id, refs, false)
 	if err != nil {
 		return nil, err
 	}
@@ -176,6 +176,13 @@ func (db *DB) planOne(ctx context.Context, q rowQuerier, a *importTarget, p *imp
 		it.Action = vrs.ImportCreate
 		return nil
 	}
+	if p.stored != nil && p.stored.digest == nil {
+		d, err := db.storedDigest(ctx, q, p.stored)
+		if err != nil {
+			return err
+		}
+		p.stored.digest = d
+	}
 	s, err := db.seal(inc)
 	if err != nil {
 		return err
@@ -204,7 +211,10 @@ func (db *DB) groupUsableIn(ctx context.Context, q rowQuerier) func(id int64, co
 // importStored reads the agency's records with the given references, in
 // one parameter: a list of 500 placeholders cost SQLite a linear search
 // per name, and PostgreSQL a generic plan that filtered the agency's rows.
-func (db *DB) importStored(ctx context.Context, q rowQuerier, agencyID int64, refs []string) (map[string]*importStored, error) {
+// lock takes the rows for the transaction's end on PostgreSQL, where an
+// edit could otherwise slip in between this read and the import's write
+// (SQLite has one writer).
+func (db *DB) importStored(ctx context.Context, q rowQuerier, agencyID int64, refs []string, lock bool) (map[string]*importStored, error) {
 	out := make(map[string]*importStored, len(refs))
 	if len(refs) == 0 {
 		return out, nil
@@ -213,7 +223,11 @@ func (db *DB) importStored(ctx context.Context, q rowQuerier, agencyID int64, re
 	var rows *sql.Rows
 	var err error
 	if db.dialect == postgresDialect {
-		rows, err = q.QueryContext(ctx, cols+`WHERE agency_id = $1 AND reference = ANY($2)`, agencyID, refs)
+		forUpdate := ""
+		if lock {
+			forUpdate = " FOR UPDATE"
+		}
+		rows, err = q.QueryContext(ctx, cols+`WHERE agency_id = $1 AND reference = ANY($2)`+forUpdate, agencyID, refs)
 	} else {
 		list, jerr := json.Marshal(refs)
 		if jerr != nil {
@@ -264,7 +278,7 @@ func (db *DB) CommitImport(ctx context.Context, job *vrs.ImportJob, items []*vrs
 				refs = append(refs, p.item.Incident.Reference)
 			}
 		}
-		now, err := db.importStored(t.ctx, t, a.id, refs)
+		now, err := db.importStored(t.ctx, t, a.id, refs, true)
 		if err != nil {
 			return err
 		}
@@ -303,6 +317,30 @@ func (db *DB) CommitImport(ctx context.Context, job *vrs.ImportJob, items []*vrs
 		counts.Rows = rows
 		return t.advanceJob(job, counts)
 	})
+}
+
+// storedDigest works out the content digest of a record written before
+// digests existed, from its stored content: without it, the first import
+// of unchanged data would make a new version of every such record.
+func (db *DB) storedDigest(ctx context.Context, q rowQuerier, s *importStored) ([]byte, error) {
+	var body string
+	var personal []byte
+	var keyID int64
+	if err := q.QueryRowContext(ctx, `SELECT body, personal, key_id FROM incidents WHERE id = $1`, s.id).Scan(&body, &personal, &keyID); err != nil {
+		return nil, err
+	}
+	inc := &vrs.Incident{}
+	if err := json.Unmarshal([]byte(body), inc); err != nil {
+		return nil, err
+	}
+	if err := db.openPersonal(inc, s.id, s.version, keyID, personal); err != nil {
+		return nil, err
+	}
+	kr, err := db.Keyring()
+	if err != nil {
+		return nil, err
+	}
+	return contentDigest(kr, inc, inc.SplitPersonal())
 }
 
 func sameStored(a, b *importStored) bool {

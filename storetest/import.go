@@ -85,7 +85,11 @@ func testImport(t *testing.T, db *store.DB) {
 		t.Fatalf("imported record: %+v %v", first, err)
 	}
 
-	// The same file again changes nothing.
+	// The same file again changes nothing, also for records written before
+	// content digests existed (their digest is worked out from them).
+	if _, err := db.SQL().Exec(`UPDATE incidents SET content_digest = NULL`); err != nil {
+		t.Fatal(err)
+	}
 	job2 := newJob()
 	items = importItems(file()...)
 	if err := db.CommitImport(ctx, job2, items, 3); err != nil {

@@ -257,7 +257,8 @@ func (m *Main) URL() string {
 // closed when the server stops.
 func (m *Main) Err() <-chan error { return m.serveErr }
 
-// startSweeper deletes expired browser sessions now and then.
+// startSweeper deletes expired browser sessions and old import files now
+// and then.
 func (m *Main) startSweeper() {
 	ctx, cancel := context.WithCancel(context.Background())
 	m.sweep, m.swept = cancel, make(chan struct{})
@@ -273,6 +274,12 @@ func (m *Main) startSweeper() {
 				m.Logger.Warn("delete expired sessions", "err", err)
 			case n > 0:
 				m.Logger.Info("deleted expired sessions", "count", n)
+			}
+			// Uploaded files and problem lists go after their week.
+			if m.Imports != nil {
+				if err := m.Imports.Sweep(); err != nil {
+					m.Logger.Warn("remove old import files", "err", err)
+				}
 			}
 			select {
 			case <-ctx.Done():
