@@ -39,9 +39,19 @@ func TestIncidentFindBrowser(t *testing.T) {
 		chromedp.SetValue(chromedp.ID("f-identifier_kind"), "phone"),
 		chromedp.SendKeys(chromedp.ID("f-identifier"), "+60 12 345 6789"),
 		chromedp.Click(chromedp.CSS("details.find button[type=submit]")),
-		chromedp.WaitVisible(chromedp.CSS("table.incidents")),
 	); err != nil {
 		t.Fatal(err)
+	}
+	// The list already has a table: wait for the answer's page (asked
+	// again while the browser navigates).
+	for deadline := time.Now().Add(15 * time.Second); ; time.Sleep(50 * time.Millisecond) {
+		done, err := chromedp.Run(ctx, chromedp.Evaluate[bool](`location.pathname === "/incidents/find" && document.readyState === "complete" && !!document.querySelector("table.incidents")`))
+		if err == nil && done {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no answer page after the search (%v)", err)
+		}
 	}
 	browser.Screenshot(ctx, t, "incident-find")
 	loc, err := chromedp.Run(ctx, chromedp.Evaluate[string](`location.href`))
