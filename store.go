@@ -15,6 +15,7 @@ type Store interface {
 	SharingService
 	ImportService
 	ExportService
+	StatService
 	Ping(ctx context.Context) error
 	Close() error
 }
