@@ -476,5 +476,6 @@ func OpenAPI() obj {
 	addExportAPI(doc)
 	addTemplateAPI(doc)
 	addImportAPI(doc)
+	addStatsAPI(doc)
 	return doc
 }

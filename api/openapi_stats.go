@@ -1,0 +1,58 @@
+package api
+
+import (
+	"strings"
+
+	"vrs"
+)
+
+// addStatsAPI adds GET /stats and its schema to doc.
+func addStatsAPI(doc obj) {
+	dims := make([]string, len(vrs.StatDimensions))
+	for i, d := range vrs.StatDimensions {
+		dims[i] = string(d)
+	}
+	line := obj{"type": "object", "required": []string{"keys", "value"}, "properties": obj{
+		"keys": arrayOf(str(""), "The cell's keys, in the order of the rows then the columns; \"\" is not recorded; _T in a margin stands for all values of that dimension."),
+		"value": obj{"type": []string{"number", "null"},
+			"description": "The count (or sum of fees); null when withheld."},
+		"suppressed": obj{"type": "string", "enum": []string{"primary", "secondary"},
+			"description": "Why the value is withheld: primary, below min_cell; secondary, so that a primary value cannot be worked out from the others."},
+	}}
+	doc["components"].(obj)["schemas"].(obj)["StatLine"] = line
+	lines := func(desc string) obj { return arrayOf(schemaRef("StatLine"), desc) }
+	doc["components"].(obj)["schemas"].(obj)["StatResult"] = obj{"type": "object", "properties": obj{
+		"query":            obj{"type": "object", "description": "The query answered (rows, cols, filters, measure, from, to)."},
+		"cells":            lines("The cells that count something or are withheld, sorted by keys; missing cells are zero."),
+		"row_totals":       lines("Totals by the row dimensions alone. A unit with several keys counts once in each cell but once in a total, so cells may add up to more than their total."),
+		"col_totals":       lines("Totals by the column dimensions alone."),
+		"total":            obj{"type": []string{"number", "null"}, "description": "Every unit passing the filters, once; null when withheld."},
+		"total_suppressed": obj{"type": "string", "enum": []string{"primary", "secondary"}},
+		"protected":        boolean("Whether small cells were withheld: always, unless the query filters country to exactly the caller's own country."),
+		"min_cell":         integer("The threshold k: counts from 1 to k-1 are withheld, with enough others that none can be worked out."),
+	}}
+	params := []obj{
+		queryParam("measure", enum(vrs.StatMeasures, "What is counted; fees_sum needs the currency dimension or a filter of one currency."), "Required."),
+		queryParam("rows", obj{"type": "string"}, "Comma-separated dimensions of the rows: "+strings.Join(dims, ", ")+"."),
+		queryParam("cols", obj{"type": "string"}, "Comma-separated dimensions of the columns (at most three dimensions in all)."),
+		{"name": "filter.{dimension}", "in": "query", "required": false, "schema": obj{"type": "string"},
+			"description": "Comma-separated codes of a dimension (e.g. filter.nationality=AF,MM); a unit passes when one of its keys is among them. An empty value selects units with nothing recorded. Filters on several dimensions all apply."},
+		queryParam("from", obj{"type": "string", "format": "date"}, "First detection date counted (inclusive)."),
+		queryParam("to", obj{"type": "string", "format": "date"}, "Last detection date counted (inclusive)."),
+		queryParam("format", withDefault(obj{"type": "string", "enum": statsFormats}, "json"),
+			"json: the StatResult. csv and xlsx: one line per cell and margin, the dimensions then value and suppressed; a withheld value is empty."),
+	}
+	doc["paths"].(obj)[Prefix+"/stats"] = obj{"get": obj{
+		"operationId": "getStatistics", "tags": []string{"statistics"},
+		"summary": "Count incidents, persons or fees by up to three dimensions",
+		"description": "Counts over the records you may see at aggregate granularity or finer, never more: your agency's and country's, " +
+			"and other countries' as agreements, groups and statistics sharing allow. When the view may include another country's records, " +
+			"counts below min_cell are withheld, with enough other cells and totals that none can be worked out.",
+		"parameters": params,
+		"responses": obj{"200": obj{"description": "The table.", "content": obj{
+			"application/json": obj{"schema": schemaRef("StatResult")},
+			"text/csv":         obj{"schema": obj{"type": "string"}},
+			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": obj{"schema": obj{"type": "string", "format": "binary"}},
+		}}, "400": responseRef("BadRequest"), "401": responseRef("Unauthorized"), "default": responseRef("Internal")},
+	}}
+}

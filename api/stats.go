@@ -1,0 +1,84 @@
+package api
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"vrs"
+	"vrs/pivot"
+	"vrs/refdata"
+	"vrs/web"
+)
+
+// statsFormats are the forms GET /stats answers in.
+var statsFormats = []string{"json", "csv", "xlsx"}
+
+// stats answers a statistics query over the records the caller may count,
+// small cells withheld when the view may include another country's
+// records (pivot.MayIncludeForeign), as the pivot page shows it.
+func (a *API) stats(w http.ResponseWriter, r *http.Request) {
+	u := vrs.UserFromContext(r.Context())
+	v, format, err := parseStatsQuery(r)
+	if err != nil {
+		a.error(w, r, err)
+		return
+	}
+	q := pivot.ParseQuery(v)
+	if err := q.Validate(refdata.Checker{}); err != nil {
+		a.error(w, r, err)
+		return
+	}
+	t, err := pivot.Run(r.Context(), a.store, u, q, pivot.DefaultMinCell)
+	if err != nil {
+		a.error(w, r, err)
+		return
+	}
+	switch format {
+	case "csv":
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="vrs-statistics.csv"`)
+		_ = t.WriteCSV(w)
+	case "xlsx":
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+		w.Header().Set("Content-Disposition", `attachment; filename="vrs-statistics.xlsx"`)
+		_ = t.WriteXLSX(w)
+	default:
+		web.WriteJSON(w, http.StatusOK, t.JSON())
+	}
+}
+
+// parseStatsQuery refuses parameters the query does not know and repeated
+// ones (but filters, whose values may come one by one).
+func parseStatsQuery(r *http.Request) (url.Values, string, error) {
+	v, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		return nil, "", vrs.Errorf(vrs.EINVALID, "api.error.query_syntax")
+	}
+	for k, vs := range v {
+		if strings.HasPrefix(k, pivot.FilterPrefix) {
+			continue
+		}
+		switch k {
+		case "rows", "cols", "measure", "from", "to", "format":
+		default:
+			return nil, "", queryError("api.error.query_unknown", k, "api.field.unknown")
+		}
+		if len(vs) > 1 {
+			return nil, "", queryError("api.error.query_repeated", k, "api.field.duplicate")
+		}
+	}
+	format := v.Get("format")
+	if format == "" {
+		format = "json"
+	}
+	ok := false
+	for _, f := range statsFormats {
+		ok = ok || f == format
+	}
+	if !ok {
+		return nil, "", queryError("export.error.format", "format", "export.field.format", strings.Join(statsFormats, ", "))
+	}
+	v.Del("format")
+	return v, format, nil
+}
