@@ -54,7 +54,8 @@ func want(inc *vrs.Incident, p *vrs.Person) map[string][]string {
 	set("reported_on", inc.ReportedOn)
 	set("place.country", inc.Place.Country)
 	set("place.admin_area", inc.Place.AdminArea)
-	set("place.name", neutralised(inc.Place.Name))
+	// The writer quotes it against formulas; the import takes the quote off.
+	set("place.name", inc.Place.Name)
 	set("place.lat", "13.75")
 	set("place.lon", "-100.5")
 	set("narrative", inc.Narrative)
@@ -77,13 +78,6 @@ func want(inc *vrs.Incident, p *vrs.Person) map[string][]string {
 	set("persons[].name", p.Name)
 	set("persons[].date_of_birth", p.DateOfBirth)
 	return m
-}
-
-func neutralised(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 func TestRoundTrip(t *testing.T) {
@@ -164,10 +158,10 @@ func TestRoundTrip(t *testing.T) {
 func TestFormulaNeutralised(t *testing.T) {
 	inc := sample()[0]
 	inc.Persons[0].Name = "@SUM(A1)"
-	inc.Reference = "+1"
+	inc.Reference = "+1-2"
 	row := Row(inc, &inc.Persons[0])
 	h := Header()
-	for name, want := range map[string]string{"prs_FirstName": "'@SUM(A1)", "vrs_Reference": "'+1", "hte_City": "'=Mae Sot", "hte_Longitude": "-100.5"} {
+	for name, want := range map[string]string{"prs_FirstName": "'@SUM(A1)", "vrs_Reference": "'+1-2", "hte_City": "'=Mae Sot", "hte_Longitude": "-100.5"} {
 		if got := row[slices.Index(h, name)]; got != want {
 			t.Errorf("%s = %q, want %q", name, got, want)
 		}
