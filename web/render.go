@@ -145,7 +145,7 @@ func (s *Server) newPage(r *http.Request, titleKey string) *page {
 func (s *Server) nav(r *http.Request, u *vrs.User) []navItem {
 	items := []navItem{{Href: "/", Label: "nav.home"}}
 	if u.HasDataRole() {
-		items = append(items, navItem{Href: "/incidents", Label: "nav.incidents"})
+		items = append(items, navItem{Href: "/incidents", Label: "nav.incidents"}, navItem{Href: "/analysis/pivot", Label: "nav.analysis"})
 	}
 	if u.HasRole(vrs.RoleReviewer) {
 		items = append(items, navItem{Href: "/review", Label: "nav.review"})

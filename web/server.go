@@ -139,6 +139,7 @@ func (s *Server) routes() {
 	m.HandleFunc("GET /incidents/{id}/delete", s.incidentDeleteForm)
 	m.HandleFunc("POST /incidents/{id}/delete", s.incidentDelete)
 	m.HandleFunc("GET /review", s.incidentReview)
+	m.HandleFunc("GET /analysis/pivot", s.analysisPivot)
 
 	// Incident form: create and edit.
 	m.HandleFunc("GET /incidents/new", s.incidentNew)

@@ -1,0 +1,190 @@
+package web_test
+
+import (
+	"archive/zip"
+	"bytes"
+	"encoding/csv"
+	"html"
+	"io"
+	"net/http"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"vrs"
+	"vrs/internal/apptest"
+	"vrs/internal/browser"
+)
+
+// pivotApp holds six Thai incidents detected in March 2025 and two in
+// April, all drafts of the Thai reporter's agency.
+func pivotApp(t *testing.T) *apptest.App {
+	app := apptest.New(t, "sqlite")
+	for i := range 8 {
+		newIncident(t, app, "TH-P-"+string(rune('A'+i)), func(inc *vrs.Incident) {
+			if i >= 6 {
+				inc.DetectedOn, inc.ReportedOn = "2025-04-02", "2025-04-02"
+			}
+		})
+	}
+	return app
+}
+
+var tableRE = regexp.MustCompile(`(?s)<table class="pivot">.*</table>`)
+
+func TestPivotPage(t *testing.T) {
+	app := pivotApp(t)
+	c := app.SignIn(t, "reporter")
+	for _, tc := range []struct {
+		name, query    string
+		status         int
+		want, wantNot  []string
+		noTable, chart bool
+	}{
+		{name: "Form", query: "", status: 200, want: []string{`name="measure"`, `name="rows"`, `name="f1"`, `href="/analysis/pivot" aria-current="page"`}, noTable: true},
+		{name: "OwnCountry", query: "measure=incidents&rows=period.month&filter.country=TH", status: 200,
+			want: []string{`<th scope="row">2025-03</th>`, `>6</td>`, `>2</td>`, `>8</td>`}, wantNot: []string{"&lt;5"}, chart: true},
+		{name: "FilterRows", query: "measure=incidents&rows=period.month&f1=country&v1=TH", status: 200,
+			want: []string{`>2</td>`, `<option value="TH" selected>`}, wantNot: []string{"&lt;5"}, chart: true},
+		{name: "Suppressed", query: "measure=incidents&rows=period.month", status: 200,
+			want: []string{`withheld">&lt;5</td>`, `withheld">x</td>`, `>8</td>`, "Fewer than 5"}, wantNot: []string{">2</td>", ">6</td>"}, chart: true},
+		{name: "TwoDimensions", query: "measure=incidents&rows=period.month&cols=status&filter.country=TH", status: 200,
+			want: []string{`<th scope="col" class="num">Total</th>`, `>6</td>`}, chart: true},
+		{name: "UnknownMeasure", query: "measure=cats&rows=country", status: 400, want: []string{"not a measure VRS counts"}, noTable: true},
+		{name: "UnknownDimension", query: "measure=incidents&rows=colour", status: 400, want: []string{`id="rows-error"`}, noTable: true},
+		{name: "UnknownValue", query: "measure=incidents&rows=country&f1=country&v1=XX", status: 400, want: []string{"not in its code list"}, noTable: true},
+		{name: "BadDate", query: "measure=incidents&rows=country&from=2025-13-01", status: 400, want: []string{`id="from-error"`}, noTable: true},
+		{name: "OutOfRange", query: "measure=incidents&rows=country&to=3000-01-01", status: 400, want: []string{"between 1900-01-01 and 2100-12-31"}, noTable: true},
+		{name: "Reversed", query: "measure=incidents&rows=country&from=2025-02-01&to=2025-01-01", status: 400, want: []string{"swap the dates"}, noTable: true},
+		{name: "Repeated", query: "measure=incidents&rows=country&cols=country", status: 400, want: []string{`id="cols-error"`}, noTable: true},
+		{name: "FeesWithoutCurrency", query: "measure=fees_sum&rows=country", status: 400, want: []string{`id="measure-error"`}, noTable: true},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			resp, body := c.Get(t, "/analysis/pivot?"+tc.query)
+			if resp.StatusCode != tc.status {
+				t.Fatalf("status %d, want %d", resp.StatusCode, tc.status)
+			}
+			table := tableRE.FindString(body)
+			if (table == "") != tc.noTable {
+				t.Fatalf("table shown: %v", table != "")
+			}
+			for _, w := range tc.want {
+				if !strings.Contains(body, w) {
+					t.Errorf("lacks %s", w)
+				}
+			}
+			for _, w := range tc.wantNot {
+				if strings.Contains(table, w) {
+					t.Errorf("table has %s:\n%s", w, table)
+				}
+			}
+			if got := strings.Contains(body, `data-chart="pivot-chart-spec"`); got != tc.chart {
+				t.Errorf("chart shown %v", got)
+			}
+		})
+	}
+	t.Run("Permalink", func(t *testing.T) {
+		// The form's own parameters, submitted by GET, are the address.
+		_, body := c.Get(t, "/analysis/pivot?measure=incidents&rows=period.month&cols=&f1=country&v1=TH&f2=&f3=&from=2025-01-01&to=2025-12-31")
+		for _, w := range []string{`<option value="incidents" selected>`, `<option value="period.month" selected>`, `value="2025-01-01"`, `value="2025-12-31"`, `>6</td>`} {
+			if !strings.Contains(body, w) {
+				t.Errorf("lacks %s", w)
+			}
+		}
+	})
+	exportLink := func(t *testing.T, query, format string) string {
+		_, body := c.Get(t, "/analysis/pivot?"+query)
+		m := regexp.MustCompile(`href="(/analysis/pivot\?[^"]*format=` + format + `[^"]*)"`).FindStringSubmatch(body)
+		if m == nil {
+			t.Fatalf("no %s link", format)
+		}
+		return html.UnescapeString(m[1])
+	}
+	t.Run("CSV", func(t *testing.T) {
+		for _, tc := range []struct {
+			query string
+			want  map[string]string // month -> value, suppressed
+		}{
+			{"measure=incidents&rows=period.month&f1=country&v1=TH", map[string]string{"2025-03": "6,", "2025-04": "2,", "_T": "8,"}},
+			{"measure=incidents&rows=period.month", map[string]string{"2025-03": ",secondary", "2025-04": ",primary", "_T": "8,"}},
+		} {
+			resp, body := c.Get(t, exportLink(t, tc.query, "csv"))
+			if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "text/csv") {
+				t.Fatalf("%d %s", resp.StatusCode, resp.Header.Get("Content-Type"))
+			}
+			recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+			if err != nil {
+				t.Fatal(err)
+			}
+			got := map[string]string{}
+			for _, r := range recs[1:] {
+				got[r[0]] = r[1] + "," + r[2]
+			}
+			for k, v := range tc.want {
+				if got[k] != v {
+					t.Errorf("%s: %s = %q, want %q", tc.query, k, got[k], v)
+				}
+			}
+		}
+	})
+	t.Run("XLSX", func(t *testing.T) {
+		resp, body := c.Get(t, exportLink(t, "measure=incidents&rows=period.month", "xlsx"))
+		if resp.StatusCode != 200 {
+			t.Fatal(resp.StatusCode)
+		}
+		zr, err := zip.NewReader(bytes.NewReader([]byte(body)), int64(len(body)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sheet string
+		for _, f := range zr.File {
+			if strings.HasPrefix(f.Name, "xl/worksheets/") {
+				rc, _ := f.Open()
+				b, _ := io.ReadAll(rc)
+				rc.Close()
+				sheet += string(b)
+			}
+		}
+		for _, w := range []string{"period.month", "2025-04", "primary", "<v>8</v>"} {
+			if !strings.Contains(sheet, w) {
+				t.Errorf("sheet lacks %s", w)
+			}
+		}
+		if strings.Contains(sheet, "<v>2</v>") || strings.Contains(sheet, "<v>6</v>") {
+			t.Errorf("sheet holds a withheld value:\n%s", sheet)
+		}
+	})
+	t.Run("Access", func(t *testing.T) {
+		resp, _ := app.NewClient().Get(t, "/analysis/pivot?measure=incidents")
+		if resp.StatusCode != http.StatusSeeOther {
+			t.Errorf("anonymous: %d", resp.StatusCode)
+		}
+	})
+}
+
+// TestPivotScreenshot keeps a picture of a protected two-dimensional
+// pivot and its chart, when VRS_SCREENSHOTS names a directory.
+func TestPivotScreenshot(t *testing.T) {
+	if os.Getenv("VRS_SCREENSHOTS") == "" {
+		t.Skip("set VRS_SCREENSHOTS=DIR to take pictures of the pivot page")
+	}
+	app := pivotApp(t)
+	ctx := browser.New(t, time.Minute)
+	base := app.Server.URL
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/signin"),
+		chromedp.SendKeys(chromedp.CSS("#name"), app.World.Users["reporter"].Name),
+		chromedp.SendKeys(chromedp.CSS("#password"), apptest.Password),
+		chromedp.Click(chromedp.CSS("main form button[type=submit]")),
+		chromedp.WaitVisible(chromedp.CSS("header nav")),
+		chromedp.Navigate(base+"/analysis/pivot?measure=persons&rows=period.month&cols=person_role"),
+		chromedp.WaitVisible(chromedp.CSS("#pivot-chart svg")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	browser.Screenshot(ctx, t, "analysis-pivot")
+}
