@@ -187,4 +187,12 @@ func TestPivotScreenshot(t *testing.T) {
 		t.Fatal(err)
 	}
 	browser.Screenshot(ctx, t, "analysis-pivot")
+	// The reporter's own country alone: nothing withheld, bars drawn.
+	if err := chromedp.Do(ctx,
+		chromedp.Navigate(base+"/analysis/pivot?measure=persons&rows=period.month&cols=person_role&f1=country&v1=TH"),
+		chromedp.WaitVisible(chromedp.CSS("#pivot-chart svg path")),
+	); err != nil {
+		t.Fatal(err)
+	}
+	browser.Screenshot(ctx, t, "analysis-pivot-own-country")
 }
