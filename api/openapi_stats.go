@@ -40,7 +40,8 @@ func addStatsAPI(doc obj) {
 		queryParam("from", obj{"type": "string", "format": "date"}, "First detection date counted (inclusive)."),
 		queryParam("to", obj{"type": "string", "format": "date"}, "Last detection date counted (inclusive)."),
 		queryParam("format", withDefault(obj{"type": "string", "enum": statsFormats}, "json"),
-			"json: the StatResult. csv and xlsx: one line per cell and margin, the dimensions then value and suppressed; a withheld value is empty."),
+			"json: the StatResult. csv and xlsx: one line per cell and margin, the dimensions then value and suppressed; a withheld value is empty. "+
+				"sdmx-csv: an SDMX-CSV 2.0 message of the VRS dataflow, withheld values empty with CONF_STATUS A (primary) or D (secondary); a view the dataflow cannot express (agency, person status, dead and missing together, review status other than validated, a period neither broken down nor bounded at both ends) is a 400."),
 	}
 	doc["paths"].(obj)[Prefix+"/stats"] = obj{"get": obj{
 		"operationId": "getStatistics", "tags": []string{"statistics"},
@@ -52,6 +53,7 @@ func addStatsAPI(doc obj) {
 		"responses": obj{"200": obj{"description": "The table.", "content": obj{
 			"application/json": obj{"schema": schemaRef("StatResult")},
 			"text/csv":         obj{"schema": obj{"type": "string"}},
+			"application/vnd.sdmx.data+csv; version=2.0.0":                      obj{"schema": obj{"type": "string"}},
 			"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": obj{"schema": obj{"type": "string", "format": "binary"}},
 		}}, "400": responseRef("BadRequest"), "401": responseRef("Unauthorized"), "default": responseRef("Internal")},
 	}}

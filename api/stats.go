@@ -1,6 +1,7 @@
 package api
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
 	"strings"
@@ -8,11 +9,12 @@ import (
 	"vrs"
 	"vrs/pivot"
 	"vrs/refdata"
+	"vrs/sdmx"
 	"vrs/web"
 )
 
 // statsFormats are the forms GET /stats answers in.
-var statsFormats = []string{"json", "csv", "xlsx"}
+var statsFormats = []string{"json", "csv", "xlsx", "sdmx-csv"}
 
 // stats answers a statistics query over the records the caller may count,
 // small cells withheld when the view may include another country's
@@ -43,6 +45,16 @@ func (a *API) stats(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 		w.Header().Set("Content-Disposition", `attachment; filename="vrs-statistics.xlsx"`)
 		_ = t.WriteXLSX(w)
+	case "sdmx-csv":
+		// Written whole first: a view SDMX cannot express is a 400.
+		var b bytes.Buffer
+		if err := t.WriteSDMX(&b); err != nil {
+			a.error(w, r, err)
+			return
+		}
+		w.Header().Set("Content-Type", sdmx.ContentType)
+		w.Header().Set("Content-Disposition", `attachment; filename="vrs-statistics.sdmx.csv"`)
+		_, _ = w.Write(b.Bytes())
 	default:
 		web.WriteJSON(w, http.StatusOK, t.JSON())
 	}

@@ -137,7 +137,18 @@ func TestStatsAPI(t *testing.T) {
 			t.Errorf("not a ZIP: %q", resp.body[:min(20, len(resp.body))])
 		}
 	})
+	t.Run("sdmx-csv", func(t *testing.T) {
+		resp := e.expect(t, "regional_analyst", request{method: "GET", path: "/api/v1/stats?measure=incidents&rows=country&cols=period.year&format=sdmx-csv"}, 200, "")
+		if !strings.HasPrefix(resp.header.Get("Content-Type"), "application/vnd.sdmx.data+csv") {
+			t.Errorf("content type %q", resp.header.Get("Content-Type"))
+		}
+		recs, err := csv.NewReader(bytes.NewReader(resp.body)).ReadAll()
+		if err != nil || len(recs) < 2 || recs[0][0] != "STRUCTURE" {
+			t.Fatalf("%v %q", err, resp.body)
+		}
+	})
 	for _, c := range []struct{ name, query, field string }{
+		{"not in SDMX", "measure=incidents&rows=agency&cols=period.year&format=sdmx-csv", ""},
 		{"no measure", "rows=country", "measure"},
 		{"unknown measure", "measure=cats", "measure"},
 		{"unknown dimension", "measure=incidents&rows=colour", "rows[0]"},

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -9,6 +10,7 @@ import (
 	"vrs"
 	"vrs/pivot"
 	"vrs/refdata"
+	"vrs/sdmx"
 )
 
 // The pivot page shows at most this many rows and columns; a larger table
@@ -62,7 +64,7 @@ type pivotData struct {
 	ColTotals                                    []pivotCell
 	Total                                        pivotCell
 	Chart                                        *chartSpecJSON
-	CSV, XLSX                                    string
+	CSV, XLSX, SDMX                              string
 }
 
 type chartSpecJSON struct {
@@ -157,12 +159,24 @@ func (s *Server) analysisPivot(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Disposition", `attachment; filename="vrs-statistics.xlsx"`)
 		_ = t.WriteXLSX(w)
 		return
+	case "sdmx-csv":
+		var b bytes.Buffer
+		if err := t.WriteSDMX(&b); err != nil {
+			fail(err)
+			return
+		}
+		w.Header().Set("Content-Type", sdmx.ContentType)
+		w.Header().Set("Content-Disposition", `attachment; filename="vrs-statistics.sdmx.csv"`)
+		_, _ = w.Write(b.Bytes())
+		return
 	}
 	link := pivot.Values(q)
 	link.Set("format", "csv")
 	d.CSV = "/analysis/pivot?" + link.Encode()
 	link.Set("format", "xlsx")
 	d.XLSX = "/analysis/pivot?" + link.Encode()
+	link.Set("format", "sdmx-csv")
+	d.SDMX = "/analysis/pivot?" + link.Encode()
 	s.pivotTable(p, d, t)
 	s.render(w, r, http.StatusOK, "analysis_pivot", p)
 }

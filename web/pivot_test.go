@@ -158,6 +158,27 @@ func TestPivotPage(t *testing.T) {
 			t.Errorf("sheet holds a withheld value:\n%s", sheet)
 		}
 	})
+	t.Run("SDMX", func(t *testing.T) {
+		resp, body := c.Get(t, exportLink(t, "measure=incidents&rows=period.month", "sdmx-csv"))
+		if resp.StatusCode != 200 {
+			t.Fatalf("%d %s", resp.StatusCode, body)
+		}
+		recs, err := csv.NewReader(strings.NewReader(body)).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := map[string]string{}
+		for _, r := range recs[1:] {
+			got[r[len(r)-4]] = r[len(r)-3] + "," + r[len(r)-1]
+		}
+		if got["2025-04"] != ",A" || got["2025-03"] != ",D" {
+			t.Errorf("withheld months: %v", got)
+		}
+		resp, body = c.Get(t, "/analysis/pivot?measure=incidents&rows=agency&format=sdmx-csv")
+		if resp.StatusCode != 400 || !strings.Contains(body, "no dimension for agency") {
+			t.Errorf("agency in SDMX: %d", resp.StatusCode)
+		}
+	})
 	t.Run("Access", func(t *testing.T) {
 		resp, _ := app.NewClient().Get(t, "/analysis/pivot?measure=incidents")
 		if resp.StatusCode != http.StatusSeeOther {
