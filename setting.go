@@ -32,6 +32,10 @@ const (
 	// SettingCoordinateDecimals is how many decimals of latitude and
 	// longitude a pseudonymised record keeps (1 is about 11 km).
 	SettingCoordinateDecimals = "sharing.coordinate_decimals"
+	// SettingStatsMinCell is the small-cell threshold k of statistics:
+	// counts from 1 to k-1 are withheld from views that may include
+	// another country's records (package pivot).
+	SettingStatsMinCell = "stats.min_cell"
 )
 
 // SettingDefs lists every setting in display order.
@@ -40,6 +44,7 @@ var SettingDefs = []SettingDef{
 	{Key: SettingSignInNotice, Default: "", MaxLen: 1000, Multiline: true},
 	{Key: SettingReciprocity, Default: "on", MaxLen: 3, Choices: []string{"on", "off"}},
 	{Key: SettingCoordinateDecimals, Default: "1", MaxLen: 1, Choices: []string{"0", "1", "2"}},
+	{Key: SettingStatsMinCell, Default: "5", MaxLen: 2, Choices: []string{"3", "5", "10", "20"}},
 }
 
 // FindSettingDef returns the definition of key.

@@ -31,7 +31,12 @@ func (a *API) stats(w http.ResponseWriter, r *http.Request) {
 		a.error(w, r, err)
 		return
 	}
-	t, err := pivot.Run(r.Context(), a.store, u, q, pivot.DefaultMinCell)
+	settings, err := a.store.Settings(r.Context())
+	if err != nil {
+		a.error(w, r, err)
+		return
+	}
+	t, err := pivot.Run(r.Context(), a.store, u, q, pivot.MinCell(settings))
 	if err != nil {
 		a.error(w, r, err)
 		return

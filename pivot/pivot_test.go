@@ -153,3 +153,19 @@ func TestBuild(t *testing.T) {
 		}
 	})
 }
+
+func TestMinCell(t *testing.T) {
+	for _, c := range []struct {
+		set  map[string]string
+		want int64
+	}{
+		{nil, 5},
+		{map[string]string{vrs.SettingStatsMinCell: "10"}, 10},
+		{map[string]string{vrs.SettingStatsMinCell: "0"}, DefaultMinCell},
+		{map[string]string{vrs.SettingStatsMinCell: "x"}, DefaultMinCell},
+	} {
+		if got := MinCell(c.set); got != c.want {
+			t.Errorf("%v: %d, want %d", c.set, got, c.want)
+		}
+	}
+}

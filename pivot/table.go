@@ -3,17 +3,25 @@ package pivot
 import (
 	"math"
 	"slices"
+	"strconv"
 	"strings"
 
 	"vrs"
 	"vrs/suppress"
 )
 
-// DefaultMinCell is the small-cell threshold k: counts from 1 to k-1 are
-// withheld. It is fixed for the whole installation for now; when the
-// installation settings gain a statistics section, this is the default of
-// its stats.min_cell setting.
+// DefaultMinCell is the small-cell threshold k when the installation
+// setting stats.min_cell cannot be read: counts from 1 to k-1 are withheld.
 const DefaultMinCell = 5
+
+// MinCell is the installation's threshold, from its settings.
+func MinCell(settings map[string]string) int64 {
+	k, err := strconv.ParseInt(vrs.SettingValue(settings, vrs.SettingStatsMinCell), 10, 64)
+	if err != nil || k < 1 {
+		return DefaultMinCell
+	}
+	return k
+}
 
 // MayIncludeForeign reports whether a query's answer may count another
 // country's records, so that small cells must be withheld. The rule is the

@@ -139,7 +139,12 @@ func (s *Server) analysisPivot(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	t, err := pivot.Run(r.Context(), s.store, u, q, pivot.DefaultMinCell)
+	settings, err := s.store.Settings(r.Context())
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	t, err := pivot.Run(r.Context(), s.store, u, q, pivot.MinCell(settings))
 	if err != nil {
 		if vrs.ErrorCode(err) == vrs.EINTERNAL {
 			s.error(w, r, err)

@@ -18,6 +18,7 @@ import (
 	"vrs"
 	"vrs/internal/apptest"
 	"vrs/internal/browser"
+	"vrs/storetest"
 )
 
 // pivotApp holds six Thai incidents detected in March 2025 and two in
@@ -177,6 +178,16 @@ func TestPivotPage(t *testing.T) {
 		resp, body = c.Get(t, "/analysis/pivot?measure=incidents&rows=agency&format=sdmx-csv")
 		if resp.StatusCode != 400 || !strings.Contains(body, "no dimension for agency") {
 			t.Errorf("agency in SDMX: %d", resp.StatusCode)
+		}
+	})
+	t.Run("Threshold", func(t *testing.T) {
+		if err := app.DB.SetSetting(storetest.System(), vrs.SettingStatsMinCell, "10"); err != nil {
+			t.Fatal(err)
+		}
+		defer app.DB.SetSetting(storetest.System(), vrs.SettingStatsMinCell, "5")
+		_, body := c.Get(t, "/analysis/pivot?measure=incidents&rows=period.month")
+		if table := tableRE.FindString(body); strings.Count(table, "&lt;10") != 3 { // both months and the total
+			t.Errorf("with k = 10:\n%s", table)
 		}
 	})
 	t.Run("Access", func(t *testing.T) {
