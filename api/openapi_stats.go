@@ -29,7 +29,7 @@ func addStatsAPI(doc obj) {
 		"total":            obj{"type": []string{"number", "null"}, "description": "Every unit passing the filters, once; null when withheld."},
 		"total_suppressed": obj{"type": "string", "enum": []string{"primary", "secondary"}},
 		"protected":        boolean("Whether small cells were withheld: always, unless the query filters country to exactly the caller's own country."),
-		"min_cell":         integer("The threshold k: counts from 1 to k-1 are withheld, with enough others that none can be worked out."),
+		"min_cell":         integer("The threshold k, the installation setting stats.min_cell: counts from 1 to k-1 are withheld, with enough others that none can be worked out."),
 	}}
 	params := []obj{
 		queryParam("measure", enum(vrs.StatMeasures, "What is counted; fees_sum needs the currency dimension or a filter of one currency."), "Required."),
