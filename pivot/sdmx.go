@@ -45,8 +45,8 @@ func isPeriod(d vrs.StatDimension) bool {
 // review status other than a filter on validated alone (the dataflow
 // carries official figures), person status, a filter of several values on
 // a dimension that is not broken down, a person role both fixed by the
-// measure and chosen, and a view with neither a period dimension nor both
-// ends of its period.
+// measure and chosen, and a view with neither a period dimension, nor a
+// filter on one period, nor both ends of its period.
 func (t *Table) WriteSDMX(w io.Writer) error {
 	q := t.Query
 	df, err := sdmx.VRSDataflow()
@@ -76,12 +76,15 @@ func (t *Table) WriteSDMX(w io.Writer) error {
 			return vrs.Errorf(vrs.EINVALID, "pivot.error.sdmx_role")
 		}
 	}
+	var filterPeriod string // one period the view is filtered to
 	for d, vs := range q.Filters {
 		switch {
 		case slices.Contains(dims, d):
 		case d == vrs.DimStatus && len(vs) == 1 && vs[0] == string(vrs.StatusValidated):
 		case d == vrs.DimStatus:
 			return vrs.Errorf(vrs.EINVALID, "pivot.error.sdmx_status")
+		case isPeriod(d) && len(vs) == 1 && vs[0] != "" && period < 0 && filterPeriod == "":
+			filterPeriod = vs[0]
 		case isPeriod(d) || sdmxDims[d] == "":
 			return vrs.Errorf(vrs.EINVALID, "pivot.error.sdmx_dimension", d)
 		case len(vs) != 1:
@@ -92,14 +95,14 @@ func (t *Table) WriteSDMX(w io.Writer) error {
 			fixed[sdmxDims[d]] = sdmxKey(vs[0])
 		}
 	}
-	var span string
-	if q.From != "" && q.To != "" {
+	span := filterPeriod
+	if span == "" && q.From != "" && q.To != "" {
 		a, _ := time.Parse(time.DateOnly, q.From)
 		b, _ := time.Parse(time.DateOnly, q.To)
 		if span, err = sdmx.RangePeriod(a, b); err != nil {
 			return err
 		}
-	} else if period < 0 {
+	} else if period < 0 && span == "" {
 		return vrs.Errorf(vrs.EINVALID, "pivot.error.sdmx_period")
 	}
 	used := map[string]bool{}

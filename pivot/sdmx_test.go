@@ -72,6 +72,19 @@ func TestWriteSDMX(t *testing.T) {
 			}
 		})
 	}
+	t.Run("one period filtered", func(t *testing.T) {
+		q := vrs.StatQuery{Rows: []vrs.StatDimension{vrs.DimCountry}, Measure: vrs.MeasureIncidents,
+			Filters: map[vrs.StatDimension][]string{vrs.DimQuarter: {"2025-Q2"}}}
+		r := &vrs.StatResult{Query: q, Cells: []vrs.StatCell{cell(9, "TH")}, RowTotals: []vrs.StatCell{cell(9, "TH")}, Total: 9}
+		tb, _ := Build(r, r, false, 5)
+		var b bytes.Buffer
+		if err := tb.WriteSDMX(&b); err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Contains(b.Bytes(), []byte(",Q,")) || !bytes.Contains(b.Bytes(), []byte("2025-Q2")) {
+			t.Errorf("not quarterly:\n%s", b.String())
+		}
+	})
 	t.Run("bounded period", func(t *testing.T) {
 		q := vrs.StatQuery{Rows: []vrs.StatDimension{vrs.DimCountry}, Measure: vrs.MeasureIncidents, From: "2025-01-01", To: "2025-12-31"}
 		r := &vrs.StatResult{Query: q, Cells: []vrs.StatCell{cell(9, "TH")}, RowTotals: []vrs.StatCell{cell(9, "TH")}, Total: 9}
