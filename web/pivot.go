@@ -288,10 +288,15 @@ func (s *Server) pivotTable(p *page, d *pivotData, t *pivot.Table) {
 		d.ColTotals = append(d.ColTotals, cell(e))
 	}
 	d.Total = cell(t.Total)
-	if len(t.RowKeys) == 0 {
-		return
+	// A chart of withheld values alone would be an empty frame.
+	for i := range t.Cells {
+		for _, e := range t.Cells[i] {
+			if _, ok := e.Shown(); ok {
+				d.Chart = pivotChart(p, d, t)
+				return
+			}
+		}
 	}
-	d.Chart = pivotChart(p, d, t)
 }
 
 // pivotChart is a bar chart of a one-dimensional table, stacked bars of a
