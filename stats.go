@@ -78,6 +78,7 @@ package vrs
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -413,3 +414,34 @@ func (d StatDimension) Label() string {
 
 // Label is the catalogue key of the measure's name.
 func (m StatMeasure) Label() string { return "label.stats_measure_" + string(m) }
+
+// CellQuery is the query of the units counted in one cell of q: no rows
+// or columns, and each of q's dimensions turned into a filter on the
+// cell's key (keys in the order of Dimensions). A margin is a cell of the
+// query without the other dimensions.
+func (q *StatQuery) CellQuery(keys []string) (StatQuery, error) {
+	dims := q.Dimensions()
+	if len(keys) != len(dims) {
+		return StatQuery{}, FieldErrors(map[string]string{"cell": "field.stats_cell_keys"})
+	}
+	c := StatQuery{Measure: q.Measure, From: q.From, To: q.To, Filters: map[StatDimension][]string{}}
+	for d, vs := range q.Filters {
+		c.Filters[d] = vs
+	}
+	for i, d := range dims {
+		if vs, ok := c.Filters[d]; ok && !slices.Contains(vs, keys[i]) {
+			return StatQuery{}, FieldErrors(map[string]string{"cell": "field.stats_cell_keys"})
+		}
+		c.Filters[d] = []string{keys[i]}
+	}
+	return c, nil
+}
+
+// StatRecords lists the records behind one cell that the acting user may
+// open: IDs, newest detection first, at most the limit asked for, of
+// Total. Records the user may only count are never listed nor counted
+// here, so that a withheld cell stays withheld.
+type StatRecords struct {
+	IDs   []int64 `json:"ids"`
+	Total int     `json:"total"`
+}

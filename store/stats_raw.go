@@ -32,11 +32,21 @@ func (db *DB) StatsRaw(ctx context.Context, q vrs.StatQuery) (*vrs.StatResult, e
 	if err != nil {
 		return nil, err
 	}
-	e := newStatEval(q)
 	var args []any
 	branches := access.IncidentBranches(u, sh, access.Aggregate, &args)
+	e := newStatEval(q)
+	err = db.statsScan(ctx, q, branches, args, func(inc *vrs.Incident, _ int) { e.incident(inc) })
+	if err != nil {
+		return nil, err
+	}
+	return e.result(), nil
+}
+
+// statsScan reads every incident of the branches within the query's
+// period and hands it to count with its granularity (the branch's).
+func (db *DB) statsScan(ctx context.Context, q vrs.StatQuery, branches []access.Branch, args []any, count func(*vrs.Incident, int)) error {
 	if len(branches) == 0 {
-		return e.result(), nil
+		return nil
 	}
 	// Only the bounds on indexed columns are narrowed in SQL, to spare
 	// reading bodies; the evaluation checks them again, so that the Go
@@ -52,34 +62,31 @@ func (db *DB) StatsRaw(ctx context.Context, q vrs.StatQuery) (*vrs.StatResult, e
 	}
 	parts := make([]string, len(branches))
 	for i, b := range branches {
-		parts[i] = "SELECT i.id, i.agency_id, i.country, i.type, i.status, i.detected_on, i.body FROM incidents i WHERE (" + b.Cond + ")" + narrow
+		parts[i] = "SELECT i.id, i.agency_id, i.country, i.type, i.status, i.detected_on, i.body, " + b.Gran + " FROM incidents i WHERE (" + b.Cond + ")" + narrow
 	}
 	rows, err := db.reader.QueryContext(ctx, strings.Join(parts, " UNION ALL "), args...)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer rows.Close()
 	var body []byte
 	for rows.Next() {
 		inc := &vrs.Incident{}
 		var typ, status string
-		if err := rows.Scan(&inc.ID, &inc.AgencyID, &inc.Country, &typ, &status, &inc.DetectedOn, &body); err != nil {
-			return nil, err
+		var gran int
+		if err := rows.Scan(&inc.ID, &inc.AgencyID, &inc.Country, &typ, &status, &inc.DetectedOn, &body, &gran); err != nil {
+			return err
 		}
 		detected, country := inc.DetectedOn, inc.Country
 		if err := json.Unmarshal(body, inc); err != nil {
-			return nil, fmt.Errorf("incident %d: body: %w", inc.ID, err)
+			return fmt.Errorf("incident %d: body: %w", inc.ID, err)
 		}
 		// The columns, not the body, are what the access rule read.
 		inc.Type, inc.Status, inc.DetectedOn, inc.Country = vrs.IncidentType(typ), vrs.IncidentStatus(status), detected, country
-		e.incident(inc)
+		count(inc, gran)
 	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return e.result(), nil
+	return rows.Err()
 }
-
 // statEval counts incidents one by one into cells, per the rules written
 // in the doc comment of vrs.StatQuery (stats.go).
 type statEval struct {
@@ -90,6 +97,8 @@ type statEval struct {
 	uses              [3]bool
 	cells, rows, cols map[string]float64
 	total             float64
+	// units counts the units added, whatever their value.
+	units int
 }
 
 const keySep = "\x1f"
@@ -203,6 +212,7 @@ func (e *statEval) add(ts [][]string, v float64) {
 		e.cols[k] += v
 	}
 	e.total += v
+	e.units++
 }
 
 // statPerson is a person recorded one by one or a row of counts.
