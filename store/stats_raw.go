@@ -87,6 +87,7 @@ func (db *DB) statsScan(ctx context.Context, q vrs.StatQuery, branches []access.
 	}
 	return rows.Err()
 }
+
 // statEval counts incidents one by one into cells, per the rules written
 // in the doc comment of vrs.StatQuery (stats.go).
 type statEval struct {
