@@ -29,18 +29,25 @@ func (db *DB) seedCountries(ctx context.Context) error {
 	})
 }
 
-const countryColumns = `alpha2, alpha3, numeric, name, region, sub_region, member`
+const countryColumns = `alpha2, alpha3, numeric, name, region, sub_region, member, publish_stats, stats_min_cell`
 
 func scanCountry(sc interface{ Scan(...any) error }) (*vrs.Country, error) {
 	c := &vrs.Country{}
-	return c, sc.Scan(&c.Alpha2, &c.Alpha3, &c.Numeric, &c.Name, &c.Region, &c.SubRegion, &c.Member)
+	return c, sc.Scan(&c.Alpha2, &c.Alpha3, &c.Numeric, &c.Name, &c.Region, &c.SubRegion, &c.Member, &c.PublishStats, &c.StatsMinCell)
 }
 
 // ListCountries returns countries sorted by name.
 func (db *DB) ListCountries(ctx context.Context, f vrs.CountryFilter) ([]*vrs.Country, error) {
 	q := `SELECT ` + countryColumns + ` FROM countries`
+	var where []string
 	if f.MembersOnly {
-		q += ` WHERE member = TRUE`
+		where = append(where, `member = TRUE`)
+	}
+	if f.PublishingOnly {
+		where = append(where, `publish_stats = TRUE`)
+	}
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, ` AND `)
 	}
 	rows, err := db.reader.QueryContext(ctx, q+` ORDER BY name`)
 	if err != nil {
@@ -84,4 +91,48 @@ func (db *DB) SetCountryMember(ctx context.Context, alpha2 string, member bool) 
 		return t.audit(&vrs.AuditEntry{Action: vrs.ActCountryMember, ObjectType: "country", ObjectID: alpha2, Country: alpha2,
 			Detail: detail(map[string]bool{"member": member})})
 	})
+}
+
+// SetCountryPublishing records a country's choice about published
+// statistics. It applies to the very next public view: the public
+// statistics read the publishing countries on every request.
+func (db *DB) SetCountryPublishing(ctx context.Context, alpha2 string, p vrs.CountryPublishing) error {
+	alpha2 = strings.ToUpper(alpha2)
+	if err := access.ManagePublishing(vrs.UserFromContext(ctx), alpha2); err != nil {
+		return err
+	}
+	if err := p.Validate(); err != nil {
+		return err
+	}
+	return db.write(ctx, func(t *tx) error {
+		res, err := t.exec(`UPDATE countries SET publish_stats = $1, stats_min_cell = $2 WHERE alpha2 = $3`, p.Publish, p.MinCell, alpha2)
+		if err != nil {
+			return err
+		}
+		if n, _ := res.RowsAffected(); n == 0 {
+			return vrs.NotFound("country")
+		}
+		return t.audit(&vrs.AuditEntry{Action: vrs.ActCountryPublish, ObjectType: "country", ObjectID: alpha2, Country: alpha2,
+			Detail: detail(p)})
+	})
+}
+
+// publishedCountries lists the countries that publish statistics, read
+// anew on every call so that a country that stops publishing leaves the
+// very next view.
+func (db *DB) publishedCountries(ctx context.Context) ([]string, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT alpha2 FROM countries WHERE publish_stats = TRUE ORDER BY alpha2`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var c string
+		if err := rows.Scan(&c); err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
 }
