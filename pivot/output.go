@@ -13,7 +13,15 @@ import (
 // Run answers q for u from s and lays it out, protected when the view may
 // include another country's records (MayIncludeForeign) with threshold k.
 func Run(ctx context.Context, s vrs.StatService, u *vrs.User, q vrs.StatQuery, k int64) (*Table, error) {
-	res, err := s.Stats(ctx, q)
+	return run(ctx, s.Stats, q, MayIncludeForeign(u, q), k)
+}
+
+// Counter answers a statistics query: vrs.StatService.Stats for a user,
+// the store's StatsPublic for the public page.
+type Counter func(ctx context.Context, q vrs.StatQuery) (*vrs.StatResult, error)
+
+func run(ctx context.Context, count Counter, q vrs.StatQuery, protect bool, k int64) (*Table, error) {
+	res, err := count(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -21,11 +29,11 @@ func Run(ctx context.Context, s vrs.StatService, u *vrs.User, q vrs.StatQuery, k
 	if q.Measure == vrs.MeasureFeesSum {
 		cq := q
 		cq.Measure = vrs.MeasureFeesCount
-		if counts, err = s.Stats(ctx, cq); err != nil {
+		if counts, err = count(ctx, cq); err != nil {
 			return nil, err
 		}
 	}
-	return Build(res, counts, MayIncludeForeign(u, q), k)
+	return Build(res, counts, protect, k)
 }
 
 // TotalKey stands for "all values" in the key columns of the exports, as

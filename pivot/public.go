@@ -1,0 +1,38 @@
+package pivot
+
+import (
+	"context"
+	"slices"
+
+	"vrs"
+)
+
+// RunPublic answers a view of the public statistics page from count (the
+// store's StatsPublic) and lays it out. A published view is always
+// protected, whoever asks and whatever it counts, with threshold k (see
+// ViewMinCell).
+func RunPublic(ctx context.Context, count Counter, q vrs.StatQuery, k int64) (*Table, error) {
+	return run(ctx, count, q, true, k)
+}
+
+// ViewMinCell is the small-cell threshold of a view: the installation's
+// (setting stats.min_cell), raised by any country whose records the view
+// may count and which asked for more (vrs.CountryPublishing.MinCell).
+//
+// Which countries "may be in the view" is decided the simple way that is
+// never too low: every country of countries, unless the view filters the
+// reporting country, and then those of the filter. It needs no count
+// (asking which countries a view holds would itself say something). The
+// public page passes the publishing countries, since only their records
+// are counted there; a signed-in view passes every country.
+func ViewMinCell(settings map[string]string, countries []*vrs.Country, q vrs.StatQuery) int64 {
+	k := MinCell(settings)
+	only, filtered := q.Filters[vrs.DimCountry]
+	for _, c := range countries {
+		if filtered && !slices.Contains(only, c.Alpha2) {
+			continue
+		}
+		k = max(k, int64(c.StatsMinCell))
+	}
+	return k
+}

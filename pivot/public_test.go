@@ -1,0 +1,69 @@
+package pivot
+
+import (
+	"context"
+	"testing"
+
+	"vrs"
+	"vrs/suppress"
+)
+
+func TestViewMinCell(t *testing.T) {
+	countries := []*vrs.Country{{Alpha2: "TH", StatsMinCell: 10}, {Alpha2: "VN"}, {Alpha2: "LA", StatsMinCell: 5}}
+	only := func(c ...string) vrs.StatQuery {
+		return vrs.StatQuery{Filters: map[vrs.StatDimension][]string{vrs.DimCountry: c}}
+	}
+	for _, c := range []struct {
+		name      string
+		settings  map[string]string
+		countries []*vrs.Country
+		q         vrs.StatQuery
+		want      int64
+	}{
+		{"InstallationDefault", nil, nil, vrs.StatQuery{}, DefaultMinCell},
+		{"InstallationSetting", map[string]string{vrs.SettingStatsMinCell: "3"}, nil, vrs.StatQuery{}, 3},
+		{"RaisedByAnyCountry", nil, countries, vrs.StatQuery{}, 10},
+		{"NeverLowered", map[string]string{vrs.SettingStatsMinCell: "20"}, countries, vrs.StatQuery{}, 20},
+		{"RaisedAboveThree", map[string]string{vrs.SettingStatsMinCell: "3"}, countries, only("LA"), 5},
+		{"FilterLeavesRaiserOut", nil, countries, only("VN", "LA"), 5},
+		{"FilterKeepsRaiser", nil, countries, only("VN", "TH"), 10},
+		{"OtherFilterDoesNotNarrow", nil, countries, vrs.StatQuery{Filters: map[vrs.StatDimension][]string{vrs.DimOrigin: {"VN"}}}, 10},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			if got := ViewMinCell(c.settings, c.countries, c.q); got != c.want {
+				t.Errorf("k = %d, want %d", got, c.want)
+			}
+		})
+	}
+}
+
+// TestRunPublic: a published view is protected even where a signed-in
+// user's view of the same query would not be (their own country alone).
+func TestRunPublic(t *testing.T) {
+	q := vrs.StatQuery{Rows: []vrs.StatDimension{vrs.DimYear}, Measure: vrs.MeasureIncidents,
+		Filters: map[vrs.StatDimension][]string{vrs.DimCountry: {"TH"}}}
+	res := &vrs.StatResult{Query: q, Cells: []vrs.StatCell{cell(3, "2024"), cell(40, "2025")},
+		RowTotals: []vrs.StatCell{cell(3, "2024"), cell(40, "2025")}, Total: 43}
+	calls := 0
+	count := func(_ context.Context, got vrs.StatQuery) (*vrs.StatResult, error) {
+		calls++
+		return res, nil
+	}
+	own, err := run(context.Background(), count, q, MayIncludeForeign(&vrs.User{Country: "TH"}, q), 5)
+	if err != nil || own.Protected || own.Cells[0][0].Withheld.Suppressed() {
+		t.Fatalf("own country's view: %+v %v", own, err)
+	}
+	pub, err := RunPublic(context.Background(), count, q, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !pub.Protected || pub.MinCell != 5 || pub.Cells[0][0].Withheld != suppress.Primary {
+		t.Errorf("public view: protected %v k %d, 2024 %v", pub.Protected, pub.MinCell, pub.Cells[0][0].Withheld)
+	}
+	if pub.Cells[1][0].Withheld != suppress.Secondary {
+		t.Errorf("2025 %v: the total less 2025 gives 2024", pub.Cells[1][0].Withheld)
+	}
+	if calls != 2 {
+		t.Errorf("%d counts", calls)
+	}
+}
