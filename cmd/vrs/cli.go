@@ -64,6 +64,7 @@ var commands = []command{
 	{"bench list", "measure incident list queries on a filled store", cmdBenchList},
 	{"bench sharing", "measure what the access rule adds to the incident list", cmdBenchSharing},
 	{"bench import", "measure imports of a large flat file against the raw load", cmdBenchImport},
+	{"bench analysis", "measure statistics queries (pivots) and writes on a large generated data set", cmdBenchAnalysis},
 }
 
 // run is the whole program: it returns the exit status (0 ok, 1 failed,
