@@ -21,6 +21,7 @@ import (
 
 	"vrs"
 	"vrs/crypt"
+	"vrs/cube"
 )
 
 // DB implements vrs.Store.
@@ -45,6 +46,10 @@ type DB struct {
 	group        sync.Mutex
 	groupQueue   []*groupJob
 	groupLeading bool
+
+	// cube is the statistics cube (see stats.go), made on first use.
+	cube   *cube.Cube
+	cubeMu sync.Mutex
 
 	// Now is the clock; tests replace it.
 	Now func() time.Time
@@ -75,6 +80,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, err
 	}
 	if err := db.prepareHotWrites(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := db.backfillStatUnits(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}

@@ -300,6 +300,9 @@ func (db *DB) CreateIncident(ctx context.Context, inc *vrs.Incident) error {
 		if err := t.writeIndexes(inc.ID, s, false); err != nil {
 			return err
 		}
+		if err := t.statPut(inc); err != nil {
+			return err
+		}
 		return t.audit(&vrs.AuditEntry{Action: vrs.ActIncidentCreate, ObjectType: "incident", ObjectID: strconv.FormatInt(inc.ID, 10),
 			Country: country, Detail: detail(map[string]any{"type": inc.Type, "version": 1})})
 	})
@@ -437,7 +440,10 @@ func (t *tx) writeVersion(u *vrs.User, inc *vrs.Incident, s *sealed) error {
 	if err := t.writeShares(inc, true); err != nil {
 		return err
 	}
-	return t.writeIndexes(inc.ID, s, true)
+	if err := t.writeIndexes(inc.ID, s, true); err != nil {
+		return err
+	}
+	return t.statPut(inc)
 }
 
 // transitions says which status changes exist, who makes them, and what
@@ -504,6 +510,9 @@ func (db *DB) TransitionIncident(ctx context.Context, id int64, version int, to 
 		action := strings.TrimPrefix(step.action, "incident.")
 		if _, err := t.exec(`UPDATE incidents SET status = $1, version = $2, action = $3, note = $4, updated_by = $5, updated_at = $6 WHERE id = $7`,
 			string(to), c.version+1, action, note, u.ID, micros(t.now), id); err != nil {
+			return err
+		}
+		if err := t.statRebuild(id); err != nil {
 			return err
 		}
 		return t.audit(&vrs.AuditEntry{Action: step.action, ObjectType: "incident", ObjectID: strconv.FormatInt(id, 10),
@@ -606,6 +615,9 @@ func (db *DB) DeleteIncident(ctx context.Context, id int64, version int, reason 
 			if _, err := t.exec(q, id); err != nil {
 				return err
 			}
+		}
+		if err := t.statDelete(id); err != nil {
+			return err
 		}
 		return t.audit(&vrs.AuditEntry{Action: vrs.ActIncidentDelete, ObjectType: "incident", ObjectID: strconv.FormatInt(id, 10),
 			Country: c.ref.Country, Detail: detail(map[string]any{"reference": reference, "type": typ, "version": version, "reason": reason})})

@@ -287,6 +287,9 @@ func (t *tx) insertBulk(incs []*vrs.Incident, seals []*sealed) error {
 	if err := t.insertRows(`INSERT INTO incident_fts (rowid, search_text) VALUES `, `($%d, $%d)`, "", textRows); err != nil {
 		return err
 	}
+	if err := t.statPutBulk(incs); err != nil {
+		return err
+	}
 	return t.audit(&vrs.AuditEntry{Action: vrs.ActIncidentBulkCreate, ObjectType: "incident",
 		ObjectID: strconv.FormatInt(ids[0], 10) + "-" + strconv.FormatInt(ids[len(ids)-1], 10),
 		Detail:   detail(map[string]any{"count": len(incs), "first_id": ids[0], "last_id": ids[len(ids)-1], "countries": countries})})

@@ -77,12 +77,13 @@ func (db *DB) statsScan(ctx context.Context, q vrs.StatQuery, branches []access.
 		if err := rows.Scan(&inc.ID, &inc.AgencyID, &inc.Country, &typ, &status, &inc.DetectedOn, &body, &gran); err != nil {
 			return err
 		}
-		detected, country := inc.DetectedOn, inc.Country
+		id, agency, detected, country := inc.ID, inc.AgencyID, inc.DetectedOn, inc.Country
 		if err := json.Unmarshal(body, inc); err != nil {
-			return fmt.Errorf("incident %d: body: %w", inc.ID, err)
+			return fmt.Errorf("incident %d: body: %w", id, err)
 		}
 		// The columns, not the body, are what the access rule read.
-		inc.Type, inc.Status, inc.DetectedOn, inc.Country = vrs.IncidentType(typ), vrs.IncidentStatus(status), detected, country
+		inc.ID, inc.AgencyID, inc.DetectedOn, inc.Country = id, agency, detected, country
+		inc.Type, inc.Status = vrs.IncidentType(typ), vrs.IncidentStatus(status)
 		count(inc, gran)
 	}
 	return rows.Err()

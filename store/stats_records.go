@@ -10,10 +10,10 @@ import (
 	"vrs/refdata"
 )
 
-// StatsRecords lists the incidents counted in one cell of q that the
-// acting user may read at pseudonymised granularity or finer: the units
-// of the cell are those of q.CellQuery(keys), counted by the same rules.
-func (db *DB) StatsRecords(ctx context.Context, q vrs.StatQuery, keys []string, limit int) (*vrs.StatRecords, error) {
+// StatsRecordsRaw is StatsRecords read from the incidents table: the
+// reference the cube's answer must equal. The units of the cell are those
+// of q.CellQuery(keys), counted by the rules of StatsRaw.
+func (db *DB) StatsRecordsRaw(ctx context.Context, q vrs.StatQuery, keys []string, limit int) (*vrs.StatRecords, error) {
 	u, err := signedIn(ctx)
 	if err != nil {
 		return nil, err

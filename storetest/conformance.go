@@ -56,6 +56,7 @@ func Run(t *testing.T, dialect string) {
 		{"SharingGroups", testSharingGroups},
 		{"SharingAgencyDefaults", testSharingAgencyDefaults},
 		{"Stats", testStats},
+		{"StatsCube", testStatsCube},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { tc.fn(t, Open(t, dialect)) })

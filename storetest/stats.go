@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"slices"
@@ -216,30 +217,37 @@ func testStats(t *testing.T, db *store.DB) {
 		{"ForeignAnalystPersons", "vn-analyst", vrs.StatQuery{Measure: vrs.MeasurePersons, Rows: D{vrs.DimNationality}},
 			cells{"KH": 13, "MM": 2, "TH": 1, "VN": 1, "AF": 4, "LA": 7}, 28, nil, nil},
 	}
+	// The raw tables and the cube answer alike.
+	impls := []struct {
+		name string
+		run  func(context.Context, vrs.StatQuery) (*vrs.StatResult, error)
+	}{{"Raw", db.StatsRaw}, {"Cube", db.Stats}}
 	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			ctx := sys
-			if tc.user != "" {
-				ctx = As(w.Users[tc.user])
-			}
-			r, err := db.StatsRaw(ctx, tc.q)
-			if err != nil {
-				t.Fatalf("StatsRaw: %v %v", err, vrs.AsError(err).Fields)
-			}
-			want := tc.want
-			if got := asCells(r.Cells); !maps.Equal(got, want) {
-				t.Errorf("cells = %v\nwant    %v", got, want)
-			}
-			if r.Total != tc.total {
-				t.Errorf("total = %v, want %v", r.Total, tc.total)
-			}
-			if got := asCells(r.RowTotals); tc.rows != nil && !maps.Equal(got, tc.rows) {
-				t.Errorf("row totals = %v, want %v", got, tc.rows)
-			}
-			if got := asCells(r.ColTotals); tc.cols != nil && !maps.Equal(got, tc.cols) {
-				t.Errorf("column totals = %v, want %v", got, tc.cols)
-			}
-		})
+		for _, impl := range impls {
+			t.Run(tc.name+impl.name, func(t *testing.T) {
+				ctx := sys
+				if tc.user != "" {
+					ctx = As(w.Users[tc.user])
+				}
+				r, err := impl.run(ctx, tc.q)
+				if err != nil {
+					t.Fatalf("%s: %v %v", impl.name, err, vrs.AsError(err).Fields)
+				}
+				want := tc.want
+				if got := asCells(r.Cells); !maps.Equal(got, want) {
+					t.Errorf("cells = %v\nwant    %v", got, want)
+				}
+				if r.Total != tc.total {
+					t.Errorf("total = %v, want %v", r.Total, tc.total)
+				}
+				if got := asCells(r.RowTotals); tc.rows != nil && !maps.Equal(got, tc.rows) {
+					t.Errorf("row totals = %v, want %v", got, tc.rows)
+				}
+				if got := asCells(r.ColTotals); tc.cols != nil && !maps.Equal(got, tc.cols) {
+					t.Errorf("column totals = %v, want %v", got, tc.cols)
+				}
+			})
+		}
 	}
 
 	// Every user counts exactly the records the reference rule lets them
@@ -257,12 +265,14 @@ func testStats(t *testing.T, db *store.DB) {
 					}
 				}
 				seen += len(want)
-				r, err := db.StatsRaw(As(u), q)
-				if err != nil {
-					t.Fatal(err)
-				}
-				if got := asCells(r.Cells); !maps.Equal(got, want) || r.Total != float64(len(want)) {
-					t.Errorf("counted %v (total %v), the reference rule allows %v", got, r.Total, want)
+				for _, impl := range impls {
+					r, err := impl.run(As(u), q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got := asCells(r.Cells); !maps.Equal(got, want) || r.Total != float64(len(want)) {
+						t.Errorf("%s counted %v (total %v), the reference rule allows %v", impl.name, got, r.Total, want)
+					}
 				}
 			})
 		}
@@ -284,12 +294,14 @@ func testStats(t *testing.T, db *store.DB) {
 		}
 	})
 
-	t.Run("ErrInvalid", func(t *testing.T) {
-		_, err := db.StatsRaw(sys, vrs.StatQuery{Measure: "median"})
-		wantField(t, err, "measure", "field.stats_measure_unknown")
-	})
-	t.Run("ErrUnauthorized", func(t *testing.T) {
-		_, err := db.StatsRaw(t.Context(), vrs.StatQuery{Measure: vrs.MeasureIncidents})
-		wantCode(t, err, vrs.EUNAUTHORIZED)
-	})
+	for _, impl := range impls {
+		t.Run("ErrInvalid"+impl.name, func(t *testing.T) {
+			_, err := impl.run(sys, vrs.StatQuery{Measure: "median"})
+			wantField(t, err, "measure", "field.stats_measure_unknown")
+		})
+		t.Run("ErrUnauthorized"+impl.name, func(t *testing.T) {
+			_, err := impl.run(t.Context(), vrs.StatQuery{Measure: vrs.MeasureIncidents})
+			wantCode(t, err, vrs.EUNAUTHORIZED)
+		})
+	}
 }

@@ -1,0 +1,186 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"fmt"
+	"sync/atomic"
+
+	"vrs"
+	"vrs/cube"
+)
+
+// The statistics cube's rows (stat_units, see its migration and
+// docs/cube.md) are written in the transaction that writes the incident:
+// statPut after a create or a new version, statRebuild after a status
+// change, statDelete with a deleted draft, statPutBulk with bulk inserts.
+
+// cubeOff turns the maintenance of stat_units off, for one benchmark
+// only: measuring what keeping the cube costs a write. Never in service:
+// the cube would miss the writes made meanwhile.
+var cubeOff atomic.Bool
+
+// SetCubeMaintenance turns the writing of stat_units on or off and
+// returns the previous state (see cubeOff).
+func SetCubeMaintenance(on bool) bool { return !cubeOff.Swap(!on) }
+
+const (
+	statNextSQL = `UPDATE stat_seq SET seq = seq + 1 WHERE id = 1 RETURNING seq`
+	statPutSQL  = `INSERT INTO stat_units (incident_id, seq, unit) VALUES ($1, $2, $3)
+		ON CONFLICT (incident_id) DO UPDATE SET seq = excluded.seq, unit = excluded.unit`
+	statRowSQL = `SELECT agency_id, country, type, status, detected_on, distribution FROM incidents WHERE id = $1`
+)
+
+func init() { hotWrites = append(hotWrites, statNextSQL, statPutSQL, statRowSQL) }
+
+// statNext takes the next sequence number. On PostgreSQL the row stays
+// locked until the transaction ends, so numbers commit in order.
+func (t *tx) statNext() (int64, error) {
+	var seq int64
+	err := t.queryRow(statNextSQL).Scan(&seq)
+	return seq, err
+}
+
+// statPut writes the unit of an incident just written: its content from
+// inc, its access attributes from the row as stored.
+func (t *tx) statPut(inc *vrs.Incident) error {
+	if cubeOff.Load() {
+		return nil
+	}
+	u := cube.UnitOf(inc)
+	r := &u.Ref
+	var typ, status, dist string
+	if err := t.queryRow(statRowSQL, inc.ID).Scan(&r.AgencyID, &r.Country, &typ, &status, &r.DetectedOn, &dist); err != nil {
+		return err
+	}
+	r.Type, r.Status, r.Distribution = vrs.IncidentType(typ), vrs.IncidentStatus(status), vrs.Distribution(dist)
+	seq, err := t.statNext()
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(statPutSQL, inc.ID, seq, u.Encode())
+	return err
+}
+
+// statRebuild writes the unit of an incident from what is stored: its
+// row, body and partners.
+func (t *tx) statRebuild(id int64) error {
+	if cubeOff.Load() {
+		return nil
+	}
+	inc := &vrs.Incident{ID: id}
+	var typ, status, dist string
+	var body []byte
+	err := t.queryRow(`SELECT agency_id, country, type, status, detected_on, distribution, body FROM incidents WHERE id = $1`, id).
+		Scan(&inc.AgencyID, &inc.Country, &typ, &status, &inc.DetectedOn, &dist, &body)
+	if err != nil {
+		return err
+	}
+	columns := *inc
+	if err := json.Unmarshal(body, inc); err != nil {
+		return fmt.Errorf("incident %d: body: %w", id, err)
+	}
+	inc.AgencyID, inc.Country, inc.DetectedOn = columns.AgencyID, columns.Country, columns.DetectedOn
+	inc.Type, inc.Status, inc.Distribution = vrs.IncidentType(typ), vrs.IncidentStatus(status), vrs.Distribution(dist)
+	inc.ShareCountries, inc.ShareGroups = nil, nil
+	rows, err := t.QueryContext(t.ctx, `SELECT country, 0 FROM incident_share_countries WHERE incident_id = $1
+		UNION ALL SELECT '', group_id FROM incident_share_groups WHERE incident_id = $1 ORDER BY 1, 2`, id)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c string
+		var g int64
+		if err := rows.Scan(&c, &g); err != nil {
+			return err
+		}
+		if c != "" {
+			inc.ShareCountries = append(inc.ShareCountries, c)
+		} else {
+			inc.ShareGroups = append(inc.ShareGroups, g)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	seq, err := t.statNext()
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(statPutSQL, id, seq, cube.UnitOf(inc).Encode())
+	return err
+}
+
+// statDelete records that an incident is gone.
+func (t *tx) statDelete(id int64) error {
+	if cubeOff.Load() {
+		return nil
+	}
+	seq, err := t.statNext()
+	if err != nil {
+		return err
+	}
+	_, err = t.exec(statPutSQL, id, seq, nil)
+	return err
+}
+
+// statPutBulk writes the units of incidents inserted as they are (their
+// fields are the row's, see insertBulk), under one sequence number.
+func (t *tx) statPutBulk(incs []*vrs.Incident) error {
+	if cubeOff.Load() || len(incs) == 0 {
+		return nil
+	}
+	seq, err := t.statNext()
+	if err != nil {
+		return err
+	}
+	rows := make([][]any, len(incs))
+	for i, inc := range incs {
+		rows[i] = []any{inc.ID, seq, cube.UnitOf(inc).Encode()}
+	}
+	return t.insertRows(`INSERT INTO stat_units (incident_id, seq, unit) VALUES `, `($%d, $%d, $%d)`,
+		` ON CONFLICT (incident_id) DO UPDATE SET seq = excluded.seq, unit = excluded.unit`, rows)
+}
+
+// backfillStatUnits writes the units of incidents stored before the cube
+// existed, a chunk per transaction, so that an interrupted run goes on
+// where it stopped.
+func (db *DB) backfillStatUnits(ctx context.Context) error {
+	for !cubeOff.Load() {
+		var ids []int64
+		rows, err := db.writer.QueryContext(ctx, `SELECT i.id FROM incidents i
+			WHERE NOT EXISTS (SELECT 1 FROM stat_units u WHERE u.incident_id = i.id) ORDER BY i.id LIMIT 500`)
+		if err != nil {
+			return err
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return err
+			}
+			ids = append(ids, id)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		err = db.write(ctx, func(t *tx) error {
+			for _, id := range ids {
+				if err := t.statRebuild(id); err != nil && err != sql.ErrNoRows {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return fmt.Errorf("statistics cube: %w", err)
+		}
+	}
+	return nil
+}
