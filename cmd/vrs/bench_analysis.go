@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"math"
@@ -143,6 +144,10 @@ the writes' rows per second; the store and the machine.`)
 	overall := loadgen.Summarise(all)
 	fmt.Fprintf(out, "\nOverall p95 of %d runs through Stats: %s ms (target ≤ %d ms at 10,000,000 persons).\n",
 		overall.Runs, msNum(overall.P95), targetPivotP95.Milliseconds())
+	if len(rows) > 0 {
+		worst := slices.MaxFunc(rows, func(a, b loadgen.AnalysisRow) int { return cmp.Compare(a.Cube.P95, b.Cube.P95) })
+		fmt.Fprintf(out, "Slowest query at p95: %s, %s ms.\n", worst.Query.Name, msNum(worst.Cube.P95))
+	}
 	if lo, hi, n := speedUps(rows); n > 0 {
 		fmt.Fprintf(out, "Speed-up over StatsRaw (p50 over p50), %d queries: %.1f× to %.1f× (target ≥ %d×).\n", n, lo, hi, targetSpeedUp)
 	}

@@ -113,6 +113,9 @@ func TestBenchAnalysis(t *testing.T) {
 	} else if v, err := strconv.ParseFloat(m[2], 64); err != nil || v <= 0 {
 		t.Errorf("overall p95 %q", m[2])
 	}
+	if !regexp.MustCompile(`Slowest query at p95: [a-z-]+, [\d.]+ ms\.`).MatchString(r.stdout) {
+		t.Errorf("no slowest query:\n%s", r.stdout)
+	}
 	if strings.Contains(r.stdout, "different answers") {
 		t.Errorf("Stats and StatsRaw disagree:\n%s", r.stdout)
 	}
