@@ -22,9 +22,11 @@ func RunPublic(ctx context.Context, count Counter, q vrs.StatQuery, k int64) (*T
 // Which countries "may be in the view" is decided the simple way that is
 // never too low: every country of countries, unless the view filters the
 // reporting country, and then those of the filter. It needs no count
-// (asking which countries a view holds would itself say something). The
-// public page passes the publishing countries, since only their records
-// are counted there; a signed-in view passes every country.
+// (asking which countries a view holds would itself say something).
+// Callers pass every country, publishing or not: on the public page a
+// country that starts publishing between the read of the thresholds and
+// the count is then protected all the same, and in a signed-in view a
+// country's threshold protects its records wherever they are counted.
 func ViewMinCell(settings map[string]string, countries []*vrs.Country, q vrs.StatQuery) int64 {
 	k := MinCell(settings)
 	only, filtered := q.Filters[vrs.DimCountry]
