@@ -9,6 +9,7 @@ import (
 
 	"vrs"
 	"vrs/access"
+	"vrs/pivot"
 )
 
 type agencyDefaults struct {
@@ -33,6 +34,8 @@ type sharingOverview struct {
 	MemberOf       []groupRow
 	Owned          []groupRow
 	Agencies       []agencyDefaults
+	// Publishing is the country's choice about published statistics.
+	Publishing publishingView
 }
 
 // sharingCountry is the country page: what we share, with whom, at which
@@ -56,6 +59,12 @@ func (s *Server) sharingCountry(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Reciprocity = vrs.SettingValue(settings, vrs.SettingReciprocity) == "on"
+	own, err := s.store.FindCountry(ctx, u.Country)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	d.Publishing = s.publishingOf(r, own, pivot.MinCell(settings), d.IsFocal)
 	yes, err := s.store.CountryContributes(ctx, u.Country)
 	if err != nil {
 		s.error(w, r, err)
