@@ -153,17 +153,25 @@ func (p *plan) counted(pr *prec) bool {
 type counter struct {
 	p                 *plan
 	c                 *Cube
-	cells, rows, cols map[uint64]float64
+	cells, rows, cols *acc
 	total             float64
 	units             int
 	// scratch, reused from unit to unit
-	it, pt, ft, ts, tmp, seen []uint64
+	it, pt, ft, ts, ts2, tmp, seen []uint64
 	keys                      []uint32
 	none                      prec
 }
 
 func newCounter(c *Cube, p *plan) *counter {
-	return &counter{p: p, c: c, cells: map[uint64]float64{}, rows: map[uint64]float64{}, cols: map[uint64]float64{}}
+	sizes := make([]uint64, len(p.pos))
+	for i := range p.pos {
+		if p.pos[i].d < 0 {
+			sizes[i] = uint64(max(len(p.pos[i].dayKeys), 1))
+		} else {
+			sizes[i] = uint64(len(c.dicts[p.pos[i].d].keys))
+		}
+	}
+	return &counter{p: p, c: c, cells: newAcc(sizes), rows: newAcc(sizes[:p.nrows]), cols: newAcc(sizes[p.nrows:])}
 }
 
 // keysOf appends to k.keys the keys of dimension d (a dictionary) for a
@@ -300,18 +308,18 @@ func (k *counter) add(ts []uint64, v float64) {
 	k.units++
 	rowBits := uint(keyBits * k.p.nrows)
 	if len(ts) == 1 {
-		k.cells[ts[0]] += v
-		k.rows[ts[0]&(1<<rowBits-1)] += v
-		k.cols[ts[0]>>rowBits] += v
+		k.cells.add(ts[0], v)
+		k.rows.add(ts[0]&(1<<rowBits-1), v)
+		k.cols.add(ts[0]>>rowBits, v)
 		return
 	}
-	once := func(m map[uint64]float64, key func(uint64) uint64) {
+	once := func(a *acc, key func(uint64) uint64) {
 		k.seen = k.seen[:0]
 		for _, t := range ts {
 			x := key(t)
 			if !slices.Contains(k.seen, x) {
 				k.seen = append(k.seen, x)
-				m[x] += v
+				a.add(x, v)
 			}
 		}
 	}
@@ -342,7 +350,8 @@ func (k *counter) record(r *rec) bool {
 			for i := range r.persons {
 				k.pt, _ = k.tuples(k.pt, vrs.LevelPerson, r, &r.persons[i], nil)
 			}
-			ts = slices.Clone(k.cross(ts, k.pt))
+			k.ts2 = append(k.ts2[:0], k.cross(ts, k.pt)...)
+			ts = k.ts2
 		}
 		if p.uses[vrs.LevelPayment] {
 			k.ft = k.ft[:0]
@@ -381,7 +390,8 @@ func (k *counter) record(r *rec) bool {
 			if k.ft, ok = k.tuples(k.ft[:0], vrs.LevelPayment, r, nil, f); !ok {
 				continue
 			}
-			ip := slices.Clone(k.cross(k.it, k.pt))
+			k.ts2 = append(k.ts2[:0], k.cross(k.it, k.pt)...)
+			ip := k.ts2
 			v := 1.0
 			if p.q.Measure == vrs.MeasureFeesSum {
 				v = f.amount
@@ -429,11 +439,9 @@ func (c *Cube) Query(q vrs.StatQuery, v Viewer) *vrs.StatResult {
 	ks := c.count(p, gran, vrs.GranAggregate, func(_ int, k *counter, r *rec) { k.record(r) })
 	total := ks[0]
 	for _, k := range ks[1:] {
-		for m, into := range map[*map[uint64]float64]map[uint64]float64{&k.cells: total.cells, &k.rows: total.rows, &k.cols: total.cols} {
-			for key, x := range *m {
-				into[key] += x
-			}
-		}
+		total.cells.merge(k.cells)
+		total.rows.merge(k.rows)
+		total.cols.merge(k.cols)
 		total.total += k.total
 	}
 	return c.result(p, total)
@@ -470,18 +478,15 @@ func (c *Cube) result(p *plan, k *counter) *vrs.StatResult {
 		}
 		return c.dicts[ps.d].key(uint16(id))
 	}
-	list := func(m map[uint64]float64, from, n int) []vrs.StatCell {
-		out := make([]vrs.StatCell, 0, len(m))
-		for key, v := range m {
-			if v == 0 {
-				continue
-			}
+	list := func(a *acc, from, n int) []vrs.StatCell {
+		out := []vrs.StatCell{}
+		a.each(func(key uint64, v float64) {
 			keys := make([]string, n)
 			for j := range n {
 				keys[j] = keyName(from+j, uint32(key>>(keyBits*j))&keyMask)
 			}
 			out = append(out, vrs.StatCell{Keys: keys, Value: v})
-		}
+		})
 		slices.SortFunc(out, func(a, b vrs.StatCell) int { return slices.Compare(a.Keys, b.Keys) })
 		return out
 	}

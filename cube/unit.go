@@ -182,7 +182,8 @@ func (d *decoder) varint() int64 {
 
 func (d *decoder) str() string {
 	n := d.uvarint(uint64(len(d.b)))
-	if d.err != nil {
+	if d.err != nil || n > uint64(len(d.b)) {
+		d.err, d.b = errUnit, nil
 		return ""
 	}
 	s := string(d.b[:n])
