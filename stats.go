@@ -222,6 +222,20 @@ const (
 // fees_sum).
 func IsFee(purpose string) bool { return purpose == "smuggling_fee" || purpose == "recruitment_fee" }
 
+// FeeYear is the year whose exchange rate converts a fee to US dollars:
+// that of the payment's date (YYYY-MM-DD), or of the detection when the
+// payment has none; 0 when neither is a date.
+func FeeYear(paid, detected string) int32 {
+	for _, d := range []string{paid, detected} {
+		if len(d) >= 4 {
+			if y, err := strconv.Atoi(d[:4]); err == nil && y > 0 && y <= 9999 {
+				return int32(y)
+			}
+		}
+	}
+	return 0
+}
+
 // Limits on a statistics query.
 const (
 	MaxStatDimensions   = 3

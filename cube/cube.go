@@ -71,6 +71,7 @@ type prec struct {
 type frec struct {
 	currency uint16
 	payer    int16
+	year     int16
 	amount   float64
 }
 
@@ -298,7 +299,7 @@ func (c *Cube) rec(id int64, u *Unit) (rec, error) {
 		r.persons = append(r.persons, pr)
 	}
 	for _, f := range u.Fees {
-		r.fees = append(r.fees, frec{currency: in(dCurrency, f.Currency), payer: int16(f.Payer), amount: f.Amount})
+		r.fees = append(r.fees, frec{currency: in(dCurrency, f.Currency), payer: int16(f.Payer), year: int16(f.Year), amount: f.Amount})
 	}
 	if !ok {
 		return rec{}, errUnit

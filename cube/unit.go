@@ -39,10 +39,13 @@ type Person struct {
 
 // Fee is a transaction whose purpose is a fee; Payer is the index in
 // Persons of its payer, -1 when the payer is not a person of the incident.
+// Year is the year it was paid, which converts it to US dollars: that of
+// its date, or of the detection when it has none.
 type Fee struct {
 	Currency string
 	Amount   float64
 	Payer    int32
+	Year     int32
 }
 
 // multiDims are the incident dimensions with several values per incident.
@@ -96,7 +99,7 @@ func UnitOf(inc *vrs.Incident) *Unit {
 				payer = int32(k)
 			}
 		}
-		u.Fees = append(u.Fees, Fee{Currency: t.Currency, Amount: t.Amount, Payer: payer})
+		u.Fees = append(u.Fees, Fee{Currency: t.Currency, Amount: t.Amount, Payer: payer, Year: vrs.FeeYear(t.Date, inc.DetectedOn)})
 	}
 	return u
 }
@@ -148,6 +151,7 @@ func (u *Unit) Encode() []byte {
 		str(f.Currency)
 		b = binary.LittleEndian.AppendUint64(b, math.Float64bits(f.Amount))
 		b = binary.AppendVarint(b, int64(f.Payer))
+		b = binary.AppendVarint(b, int64(f.Year))
 	}
 	return b
 }
@@ -256,6 +260,11 @@ func Decode(b []byte) (*Unit, error) {
 				return nil, errUnit
 			}
 			f.Payer = int32(p)
+			y := d.varint()
+			if y < 0 || y > 9999 {
+				return nil, errUnit
+			}
+			f.Year = int32(y)
 			u.Fees = append(u.Fees, f)
 		}
 	}

@@ -15,7 +15,7 @@ func TestUnitRoundTrip(t *testing.T) {
 		u := randomUnit(r, int64(i+1))
 		if i%3 == 0 {
 			u.Ref.ShareCountries, u.Ref.ShareGroups = []string{"VN", "LA"}, []int64{4, 9}
-			u.Fees = append(u.Fees, Fee{Currency: "THB", Amount: -0.5, Payer: -1})
+			u.Fees = append(u.Fees, Fee{Currency: "THB", Amount: -0.5, Payer: -1, Year: 2024})
 		}
 		got, err := Decode(u.Encode())
 		if err != nil {
