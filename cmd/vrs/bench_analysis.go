@@ -29,9 +29,9 @@ incidents of every type on the region's routes over the last five years,
 of the demo's 26 agencies in 12 countries, most validated, some drafts,
 submitted or returned, distributed to the agency, the country, partners,
 the community or for statistics, with the demo's sharing groups and
-agreements. Large groups recorded as counts (boats, trucks) are kept in
-one incident in 120 that the demo makes them, so that incidents hold 5
-persons on average. The incidents are written through the bulk path
+agreements. Of the demo's incidents with a large group recorded as
+counts (boats, trucks), only one in 120 is kept, so that incidents hold
+5 persons on average. The incidents are written through the bulk path
 (an initial load on SQLite) with progress on standard error.
 
 The store is SQLite in --data-dir (default: a new temporary directory,
