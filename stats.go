@@ -19,12 +19,17 @@ package vrs
 //     is migrant, victim or suspect exactly (facilitators, recruiters and
 //     the other perpetrator roles are in persons, by person_role);
 //     dead_missing those whose status is deceased or missing;
-//   - fees_count, fees_sum: fees (level payment), the transactions whose
-//     purpose is smuggling_fee or recruitment_fee; fees_sum adds their
-//     amounts in the currency recorded, so it requires the currency
-//     dimension in the rows or columns, or a currency filter of exactly one
-//     value (amounts in different currencies are never added). Medians,
-//     quartiles and US dollars come later.
+//   - fees_count, fees_sum, fees_q1, fees_median, fees_q3: fees (level
+//     payment), the transactions whose purpose is smuggling_fee or
+//     recruitment_fee; fees_sum adds their amounts in the currency
+//     recorded, the quantiles are those of the amounts (QuantileOf), so
+//     they require the currency dimension in the rows or columns, or a
+//     currency filter of exactly one value (amounts in different
+//     currencies are never put together). The _usd measures convert each
+//     amount to US dollars at the average rate of the year it was paid
+//     (its date's year, or the detection's: refdata.ToUSD) and leave out
+//     fees in a currency without a rate. A quantile's cells and margins
+//     are quantiles of the fees they count, not sums.
 //
 // Keys. A dimension gives every unit a set of keys, never empty: the
 // distinct values the unit has, or the single key "" (not recorded) when
@@ -167,11 +172,73 @@ const (
 	MeasureDeadMissing StatMeasure = "dead_missing"
 	MeasureFeesCount   StatMeasure = "fees_count"
 	MeasureFeesSum     StatMeasure = "fees_sum"
+	MeasureFeesQ1      StatMeasure = "fees_q1"
+	MeasureFeesMedian  StatMeasure = "fees_median"
+	MeasureFeesQ3      StatMeasure = "fees_q3"
+	// The same in US dollars, at the average rate of the year paid.
+	MeasureFeesSumUSD    StatMeasure = "fees_sum_usd"
+	MeasureFeesQ1USD     StatMeasure = "fees_q1_usd"
+	MeasureFeesMedianUSD StatMeasure = "fees_median_usd"
+	MeasureFeesQ3USD     StatMeasure = "fees_q3_usd"
 )
 
 // StatMeasures lists every measure in display order.
 var StatMeasures = []StatMeasure{MeasureIncidents, MeasurePersons, MeasureMigrants, MeasureVictims, MeasureSuspects,
-	MeasureDeadMissing, MeasureFeesCount, MeasureFeesSum}
+	MeasureDeadMissing, MeasureFeesCount, MeasureFeesSum, MeasureFeesQ1, MeasureFeesMedian, MeasureFeesQ3,
+	MeasureFeesSumUSD, MeasureFeesQ1USD, MeasureFeesMedianUSD, MeasureFeesQ3USD}
+
+// Quantile is the quantile a fee measure gives (0.25, 0.5, 0.75), ok
+// false for counts and sums.
+func (m StatMeasure) Quantile() (p float64, ok bool) {
+	switch m {
+	case MeasureFeesQ1, MeasureFeesQ1USD:
+		return 0.25, true
+	case MeasureFeesMedian, MeasureFeesMedianUSD:
+		return 0.5, true
+	case MeasureFeesQ3, MeasureFeesQ3USD:
+		return 0.75, true
+	}
+	return 0, false
+}
+
+// USD reports whether m is of fees converted to US dollars: fees in a
+// currency without a rate for their year are left out of it.
+func (m StatMeasure) USD() bool {
+	return m == MeasureFeesSumUSD || m == MeasureFeesQ1USD || m == MeasureFeesMedianUSD || m == MeasureFeesQ3USD
+}
+
+// Amounts reports whether m is of fee amounts in the currency paid, which
+// are never put together across currencies.
+func (m StatMeasure) Amounts() bool {
+	_, q := m.Quantile()
+	return m == MeasureFeesSum || q && !m.USD()
+}
+
+// Counted is the measure whose counts say how many units stand behind a
+// value of m: the fees behind a sum or a quantile. Small-cell protection
+// judges a cell by it.
+func (m StatMeasure) Counted() StatMeasure {
+	if m.Level() == LevelPayment {
+		return MeasureFeesCount
+	}
+	return m
+}
+
+// QuantileOf is the p-quantile of xs (sorted in place), interpolating
+// linearly between the two nearest ranks (Hyndman and Fan's type 7, as
+// spreadsheets' QUARTILE.INC and R's default).
+func QuantileOf(xs []float64, p float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	slices.Sort(xs)
+	h := p * float64(len(xs)-1)
+	lo := int(h)
+	if lo+1 >= len(xs) {
+		return xs[len(xs)-1]
+	}
+	return xs[lo] + (h-float64(lo))*(xs[lo+1]-xs[lo])
+}
 
 // Valid reports whether m is a known measure.
 func (m StatMeasure) Valid() bool {
@@ -188,10 +255,10 @@ func (m StatMeasure) Level() StatLevel {
 	switch m {
 	case MeasureIncidents:
 		return LevelIncident
-	case MeasureFeesCount, MeasureFeesSum:
-		return LevelPayment
+	case MeasurePersons, MeasureMigrants, MeasureVictims, MeasureSuspects, MeasureDeadMissing:
+		return LevelPerson
 	}
-	return LevelPerson
+	return LevelPayment
 }
 
 // CountsPerson reports whether m counts a person of the given role and
@@ -402,7 +469,7 @@ func (q *StatQuery) Validate(codes CodeChecker) error {
 			}
 		}
 	}
-	if q.Measure == MeasureFeesSum && !seen[DimCurrency] && len(q.Filters[DimCurrency]) != 1 {
+	if q.Measure.Amounts() && !seen[DimCurrency] && len(q.Filters[DimCurrency]) != 1 {
 		f["measure"] = "field.stats_fees_sum_currency"
 	}
 	for field, s := range map[string]string{"from": q.From, "to": q.To} {

@@ -1,5 +1,7 @@
 package cube
 
+import "vrs"
+
 // acc adds values by packed key: in a dense array when the key space is
 // small enough (every pivot a page can show), in a map otherwise.
 type acc struct {
@@ -7,7 +9,12 @@ type acc struct {
 	// sizes are the number of keys of each dimension packed in the key.
 	sizes []uint64
 	m     map[uint64]float64
+	// lists keeps every value instead, for a quantile measure.
+	lists map[uint64][]float64
 }
+
+// newListAcc keeps the values of each key for a quantile.
+func newListAcc() *acc { return &acc{lists: map[uint64][]float64{}} }
 
 // denseMax bounds a dense accumulator: 8 MB per worker and margin.
 const denseMax = 1 << 20
@@ -34,6 +41,10 @@ func (a *acc) index(key uint64) uint64 {
 }
 
 func (a *acc) add(key uint64, v float64) {
+	if a.lists != nil {
+		a.lists[key] = append(a.lists[key], v)
+		return
+	}
 	if a.dense != nil {
 		a.dense[a.index(key)] += v
 		return
@@ -49,6 +60,18 @@ func (a *acc) merge(b *acc) {
 	for k, v := range b.m {
 		a.m[k] += v
 	}
+	for k, vs := range b.lists {
+		a.lists[k] = append(a.lists[k], vs...)
+	}
+}
+
+// quantiles turns a list accumulator into the p-quantile of each key.
+func (a *acc) quantiles(p float64) {
+	a.m = make(map[uint64]float64, len(a.lists))
+	for k, vs := range a.lists {
+		a.m[k] = vrs.QuantileOf(vs, p)
+	}
+	a.lists = nil
 }
 
 // each calls fn with every key and non-zero value.

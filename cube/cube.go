@@ -243,6 +243,9 @@ func dayOf(date string) (int32, bool) {
 	return int32(t.Sub(epoch).Hours() / 24), true
 }
 
+// year is the year of a day; only fees without a year of their own need it.
+func (c *Cube) year(day int32) int { return epoch.AddDate(0, 0, int(day)).Year() }
+
 func dateOf(day int32) string { return epoch.AddDate(0, 0, int(day)).Format(time.DateOnly) }
 
 // rec interns a unit.

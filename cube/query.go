@@ -5,6 +5,7 @@ import (
 	"sync"
 
 	"vrs"
+	"vrs/refdata"
 )
 
 // A cell's keys are packed in one integer, keyBits per dimension, so that
@@ -155,6 +156,8 @@ type counter struct {
 	c                 *Cube
 	cells, rows, cols *acc
 	total             float64
+	// totals keeps the total's values for a quantile measure (key 0).
+	totals *acc
 	units             int
 	// scratch, reused from unit to unit
 	it, pt, ft, ts, ts2, tmp, seen []uint64
@@ -170,6 +173,9 @@ func newCounter(c *Cube, p *plan) *counter {
 		} else {
 			sizes[i] = uint64(len(c.dicts[p.pos[i].d].keys))
 		}
+	}
+	if _, q := p.q.Measure.Quantile(); q {
+		return &counter{p: p, c: c, cells: newListAcc(), rows: newListAcc(), cols: newListAcc(), totals: newListAcc()}
 	}
 	return &counter{p: p, c: c, cells: newAcc(sizes), rows: newAcc(sizes[:p.nrows]), cols: newAcc(sizes[p.nrows:])}
 }
@@ -306,6 +312,9 @@ func (k *counter) add(ts []uint64, v float64) {
 	}
 	k.total += v
 	k.units++
+	if k.totals != nil {
+		k.totals.add(0, v)
+	}
 	rowBits := uint(keyBits * k.p.nrows)
 	if len(ts) == 1 {
 		k.cells.add(ts[0], v)
@@ -393,7 +402,18 @@ func (k *counter) record(r *rec) bool {
 			k.ts2 = append(k.ts2[:0], k.cross(k.it, k.pt)...)
 			ip := k.ts2
 			v := 1.0
-			if p.q.Measure == vrs.MeasureFeesSum {
+			switch m := p.q.Measure; {
+			case m.USD():
+				year := int(f.year)
+				if year == 0 {
+					year = k.c.year(r.day)
+				}
+				usd, ok := refdata.ToUSD(f.amount, k.c.dicts[dCurrency].key(f.currency), year)
+				if !ok {
+					continue
+				}
+				v = usd
+			case m != vrs.MeasureFeesCount:
 				v = f.amount
 			}
 			k.add(k.cross(ip, k.ft), v)
@@ -443,6 +463,15 @@ func (c *Cube) Query(q vrs.StatQuery, v Viewer) *vrs.StatResult {
 		total.rows.merge(k.rows)
 		total.cols.merge(k.cols)
 		total.total += k.total
+		if total.totals != nil {
+			total.totals.merge(k.totals)
+		}
+	}
+	if q, ok := p.q.Measure.Quantile(); ok {
+		for _, a := range []*acc{total.cells, total.rows, total.cols, total.totals} {
+			a.quantiles(q)
+		}
+		total.total = total.totals.m[0]
 	}
 	return c.result(p, total)
 }

@@ -101,13 +101,19 @@ type statEval struct {
 	total             float64
 	// units counts the units added, whatever their value.
 	units int
+	// A quantile measure keeps the values of each cell, margin and total.
+	quantile             bool
+	cellsL, rowsL, colsL map[string][]float64
+	totalL               []float64
 }
 
 const keySep = "\x1f"
 
 func newStatEval(q vrs.StatQuery) *statEval {
 	e := &statEval{q: q, dims: q.Dimensions(), filters: map[vrs.StatDimension]map[string]bool{},
-		cells: map[string]float64{}, rows: map[string]float64{}, cols: map[string]float64{}}
+		cells: map[string]float64{}, rows: map[string]float64{}, cols: map[string]float64{},
+		cellsL: map[string][]float64{}, rowsL: map[string][]float64{}, colsL: map[string][]float64{}}
+	_, e.quantile = q.Measure.Quantile()
 	for d, vs := range q.Filters {
 		m := map[string]bool{}
 		for _, v := range vs {
@@ -204,6 +210,20 @@ func (e *statEval) add(ts [][]string, v float64) {
 		rows[strings.Join(t[:n], keySep)] = true
 		cols[strings.Join(t[n:], keySep)] = true
 	}
+	e.units++
+	if e.quantile {
+		for k := range cells {
+			e.cellsL[k] = append(e.cellsL[k], v)
+		}
+		for k := range rows {
+			e.rowsL[k] = append(e.rowsL[k], v)
+		}
+		for k := range cols {
+			e.colsL[k] = append(e.colsL[k], v)
+		}
+		e.totalL = append(e.totalL, v)
+		return
+	}
 	for k := range cells {
 		e.cells[k] += v
 	}
@@ -214,7 +234,6 @@ func (e *statEval) add(ts [][]string, v float64) {
 		e.cols[k] += v
 	}
 	e.total += v
-	e.units++
 }
 
 // statPerson is a person recorded one by one or a row of counts.
@@ -366,7 +385,14 @@ func (e *statEval) incident(inc *vrs.Incident) {
 				payer = personsOf(&vrs.Incident{Persons: inc.Persons[k : k+1]})[0]
 			}
 			v := 1.0
-			if e.q.Measure == vrs.MeasureFeesSum {
+			switch m := e.q.Measure; {
+			case m.USD():
+				usd, ok := refdata.ToUSD(t.Amount, t.Currency, int(vrs.FeeYear(t.Date, inc.DetectedOn)))
+				if !ok {
+					continue
+				}
+				v = usd
+			case m != vrs.MeasureFeesCount:
 				v = t.Amount
 			}
 			e.add(e.cross(e.cross(it, personTuples(&payer), vrs.LevelPerson), feeTuples(t), vrs.LevelPayment), v)
@@ -375,6 +401,17 @@ func (e *statEval) incident(inc *vrs.Incident) {
 }
 
 func (e *statEval) result() *vrs.StatResult {
+	if p, ok := e.q.Measure.Quantile(); ok {
+		for _, m := range []struct {
+			lists map[string][]float64
+			into  map[string]float64
+		}{{e.cellsL, e.cells}, {e.rowsL, e.rows}, {e.colsL, e.cols}} {
+			for k, xs := range m.lists {
+				m.into[k] = vrs.QuantileOf(xs, p)
+			}
+		}
+		e.total = vrs.QuantileOf(e.totalL, p)
+	}
 	list := func(m map[string]float64, n int) []vrs.StatCell {
 		out := make([]vrs.StatCell, 0, len(m))
 		for k, v := range m {

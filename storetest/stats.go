@@ -11,6 +11,7 @@ import (
 
 	"vrs"
 	"vrs/access"
+	"vrs/refdata"
 	"vrs/store"
 )
 
@@ -179,6 +180,12 @@ func testStats(t *testing.T, db *store.DB) {
 			cells{"THB": 110000, "USD": 4500}, 114500, nil, cells{"THB": 110000, "USD": 4500}},
 		{"FeesSumOneCurrencyByOrigin", "", vrs.StatQuery{Measure: vrs.MeasureFeesSum, Rows: D{vrs.DimOrigin}, Filters: F{vrs.DimCurrency: {"USD"}}},
 			cells{"AF": 3000, "LA": 1500}, 4500, nil, nil},
+		// Quantiles interpolate between ranks: USD fees 500, 1000, 3000;
+		// THB 20000, 45000, 45000. The total mixes currencies, as a sum's.
+		{"FeesMedianByCurrency", "", vrs.StatQuery{Measure: vrs.MeasureFeesMedian, Cols: D{vrs.DimCurrency}},
+			cells{"THB": 45000, "USD": 1000}, 11500, nil, cells{"THB": 45000, "USD": 1000}},
+		{"FeesQ1OneCurrency", "", vrs.StatQuery{Measure: vrs.MeasureFeesQ1, Filters: F{vrs.DimCurrency: {"USD"}}}, cells{"": 750}, 750, nil, nil},
+		{"FeesQ3OneCurrency", "", vrs.StatQuery{Measure: vrs.MeasureFeesQ3, Filters: F{vrs.DimCurrency: {"USD"}}}, cells{"": 2000}, 2000, nil, nil},
 		// A fee takes the payer's nationalities; one without a payer "".
 		{"FeesCountByPayerNationality", "", vrs.StatQuery{Measure: vrs.MeasureFeesCount, Rows: D{vrs.DimNationality}},
 			cells{"": 2, "LA": 2, "MM": 3}, 6, nil, nil},
@@ -291,6 +298,33 @@ func testStats(t *testing.T, db *store.DB) {
 		slices.Sort(refs)
 		if want := []string{"M-TH-1", "S-TH-3", "S-VN-1", "S-VN-2", "T-VN-1"}; !slices.Equal(refs, want) {
 			t.Fatalf("reference rule gives %v, the hand-counted tables assume %v", refs, want)
+		}
+	})
+
+	// US dollars at the rate of the year paid: the THB fees were paid in
+	// 2025 (their detection year, no date of their own).
+	t.Run("FeesInUSD", func(t *testing.T) {
+		rate, year, ok := refdata.USDRate("THB", 2025)
+		if !ok || year != 2025 {
+			t.Fatalf("no THB rate for 2025: %v %v", year, ok)
+		}
+		for _, impl := range impls {
+			r, err := impl.run(sys, vrs.StatQuery{Measure: vrs.MeasureFeesSumUSD, Rows: D{vrs.DimCurrency}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := cells{"THB": 110000 / rate, "USD": 4500}
+			if got := asCells(r.Cells); !maps.EqualFunc(got, want, near) || !near(r.Total, 4500+110000/rate) {
+				t.Errorf("%s: %v (total %v), want %v", impl.name, got, r.Total, want)
+			}
+			r, err = impl.run(sys, vrs.StatQuery{Measure: vrs.MeasureFeesMedianUSD})
+			if err != nil {
+				t.Fatal(err)
+			}
+			all := []float64{500, 1000, 3000, 20000 / rate, 45000 / rate, 45000 / rate}
+			if want := vrs.QuantileOf(all, 0.5); !near(r.Total, want) {
+				t.Errorf("%s: median %v, want %v", impl.name, r.Total, want)
+			}
 		}
 	})
 
