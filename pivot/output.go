@@ -26,9 +26,9 @@ func run(ctx context.Context, count Counter, q vrs.StatQuery, protect bool, k in
 		return nil, err
 	}
 	counts := res
-	if q.Measure == vrs.MeasureFeesSum {
+	if c := q.Measure.Counted(); c != q.Measure {
 		cq := q
-		cq.Measure = vrs.MeasureFeesCount
+		cq.Measure = c
 		if counts, err = count(ctx, cq); err != nil {
 			return nil, err
 		}

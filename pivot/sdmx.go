@@ -32,6 +32,9 @@ var sdmxMeasures = map[vrs.StatMeasure][2]string{
 	vrs.MeasureMigrants: {"PERSONS", vrs.PersonMigrant}, vrs.MeasureVictims: {"PERSONS", vrs.PersonVictim},
 	vrs.MeasureSuspects:  {"PERSONS", vrs.PersonSuspect},
 	vrs.MeasureFeesCount: {"FEES", ""}, vrs.MeasureFeesSum: {"FEE_SUM", ""},
+	vrs.MeasureFeesQ1: {"FEE_Q1", ""}, vrs.MeasureFeesMedian: {"FEE_MEDIAN", ""}, vrs.MeasureFeesQ3: {"FEE_Q3", ""},
+	vrs.MeasureFeesSumUSD: {"FEE_SUM_USD", ""}, vrs.MeasureFeesQ1USD: {"FEE_Q1_USD", ""},
+	vrs.MeasureFeesMedianUSD: {"FEE_MEDIAN_USD", ""}, vrs.MeasureFeesQ3USD: {"FEE_Q3_USD", ""},
 }
 
 func isPeriod(d vrs.StatDimension) bool {
