@@ -69,10 +69,19 @@ var PublicMeasures = []vrs.StatMeasure{vrs.MeasureIncidents, vrs.MeasurePersons,
 const MaxPublicDimensions = 2
 
 // PublicQuery checks that q asks only what published statistics answer,
-// naming each problem by the field of StatQuery.Validate: the measure,
-// the dimensions of rows, columns and filters, at most two dimensions, and
-// no from or to (periods are whole years or quarters, as dimensions or
-// filters, so that two views cannot be subtracted day by day).
+// naming each problem by the field of StatQuery.Validate: a published
+// measure, at most two published dimensions in rows and columns, and
+// nothing that would let two published tables be subtracted from each
+// other to reveal a withheld count (each table is protected on its own;
+// docs/suppression.md, linked tables):
+//
+//   - no filters: a table filtered to one value of a dimension is a slice
+//     of the table broken down by it, and the unfiltered table less the
+//     other slices would give what one slice withholds;
+//   - no from or to, for the same reason with periods;
+//   - quarters only with years as the other dimension: quarters add up to
+//     their year, so the quarters of a year beside the year's total must
+//     be protected as one table.
 func PublicQuery(q vrs.StatQuery) error {
 	f := map[string]string{}
 	if q.Measure != "" && !slices.Contains(PublicMeasures, q.Measure) {
@@ -81,17 +90,20 @@ func PublicQuery(q vrs.StatQuery) error {
 	if len(q.Rows)+len(q.Cols) > MaxPublicDimensions {
 		f["rows"] = "field.public_stats_too_many_dimensions"
 	}
+	dims := q.Dimensions()
 	for name, ds := range map[string][]vrs.StatDimension{"rows": q.Rows, "cols": q.Cols} {
 		for i, d := range ds {
-			if !slices.Contains(PublicDimensions, d) {
-				f[fmt.Sprintf("%s[%d]", name, i)] = "field.public_stats_dimension"
+			field := fmt.Sprintf("%s[%d]", name, i)
+			switch {
+			case !slices.Contains(PublicDimensions, d):
+				f[field] = "field.public_stats_dimension"
+			case d == vrs.DimQuarter && !slices.Contains(dims, vrs.DimYear):
+				f[field] = "field.public_stats_quarter_with_year"
 			}
 		}
 	}
 	for d := range q.Filters {
-		if !slices.Contains(PublicDimensions, d) {
-			f["filters."+string(d)] = "field.public_stats_dimension"
-		}
+		f["filters."+string(d)] = "field.public_stats_filter"
 	}
 	if q.From != "" {
 		f["from"] = "field.public_stats_dates"

@@ -11,8 +11,32 @@ import (
 // store's StatsPublic) and lays it out. A published view is always
 // protected, whoever asks and whatever it counts, with threshold k (see
 // ViewMinCell).
+//
+// What is withheld must not depend on how the question is put: the same
+// two dimensions asked as rows by columns, columns by rows, or both in the
+// rows, would each be protected on its own, and together publish what
+// one of them withholds. So the table is always laid out in one way,
+// CanonicalPublic's; the Query of the table returned says which.
 func RunPublic(ctx context.Context, count Counter, q vrs.StatQuery, k int64) (*Table, error) {
-	return run(ctx, count, q, true, k)
+	return run(ctx, count, CanonicalPublic(q), true, k)
+}
+
+// CanonicalPublic is the one layout of a published view: one dimension in
+// the rows; two as rows by columns, in the order of vrs.StatDimensions.
+func CanonicalPublic(q vrs.StatQuery) vrs.StatQuery {
+	dims := q.Dimensions()
+	slices.SortStableFunc(dims, func(a, b vrs.StatDimension) int {
+		return slices.Index(vrs.StatDimensions, a) - slices.Index(vrs.StatDimensions, b)
+	})
+	q.Rows, q.Cols = nil, nil
+	switch len(dims) {
+	case 0:
+	case 1:
+		q.Rows = dims
+	default:
+		q.Rows, q.Cols = dims[:1], dims[1:]
+	}
+	return q
 }
 
 // ViewMinCell is the small-cell threshold of a view: the installation's

@@ -2,6 +2,7 @@ package pivot
 
 import (
 	"context"
+	"reflect"
 	"testing"
 
 	"vrs"
@@ -65,5 +66,44 @@ func TestRunPublic(t *testing.T) {
 	}
 	if calls != 2 {
 		t.Errorf("%d counts", calls)
+	}
+}
+
+// TestRunPublicOneLayout: however the two dimensions are asked, the table
+// is laid out, and protected, one way.
+func TestRunPublicOneLayout(t *testing.T) {
+	year, sex := []vrs.StatDimension{vrs.DimYear}, []vrs.StatDimension{vrs.DimSex}
+	both := []vrs.StatDimension{vrs.DimSex, vrs.DimYear}
+	canonical := vrs.StatQuery{Measure: vrs.MeasurePersons, Rows: year, Cols: sex}
+	var asked []vrs.StatQuery
+	count := func(_ context.Context, q vrs.StatQuery) (*vrs.StatResult, error) {
+		asked = append(asked, q)
+		return &vrs.StatResult{Query: q, Cells: []vrs.StatCell{cell(3, "2024", "female"), cell(40, "2024", "male"),
+			cell(22, "2025", "female"), cell(31, "2025", "male")},
+			RowTotals: []vrs.StatCell{cell(43, "2024"), cell(53, "2025")}, ColTotals: []vrs.StatCell{cell(25, "female"), cell(71, "male")},
+			Total: 96}, nil
+	}
+	var first *Table
+	for _, q := range []vrs.StatQuery{
+		canonical,
+		{Measure: vrs.MeasurePersons, Rows: sex, Cols: year},
+		{Measure: vrs.MeasurePersons, Rows: both},
+		{Measure: vrs.MeasurePersons, Cols: both},
+	} {
+		tb, err := RunPublic(context.Background(), count, q, 5)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := asked[len(asked)-1]; !reflect.DeepEqual(got, canonical) || !reflect.DeepEqual(tb.Query, canonical) {
+			t.Errorf("%v by %v: counted %+v, laid out %+v", q.Rows, q.Cols, got, tb.Query)
+		}
+		if first == nil {
+			first = tb
+		} else if !reflect.DeepEqual(tb, first) {
+			t.Errorf("%v by %v: another table", q.Rows, q.Cols)
+		}
+	}
+	if one := CanonicalPublic(vrs.StatQuery{Cols: sex}); !reflect.DeepEqual(one.Rows, sex) || one.Cols != nil {
+		t.Errorf("one dimension in the columns: %+v", one)
 	}
 }

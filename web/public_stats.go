@@ -4,9 +4,7 @@ import (
 	"bytes"
 	"context"
 	"net/http"
-	"net/url"
 	"slices"
-	"strings"
 
 	"vrs"
 	"vrs/access"
@@ -58,11 +56,10 @@ type publicStatsData struct {
 	K         int64
 	Fixed     []*publicTable
 	// The form of a view of one's own, and its table once asked.
-	Measures, RowDims, ColDims, CountryOpts []option
-	Years                                   string
-	Errs                                    map[string]string
-	Custom                                  *publicTable
-	SignedIn                                bool
+	Measures, RowDims, ColDims []option
+	Errs                       map[string]string
+	Custom                     *publicTable
+	SignedIn                   bool
 }
 
 // publicFixed are the views the page always shows.
@@ -76,32 +73,6 @@ var publicFixed = []struct {
 		vrs.StatQuery{Measure: vrs.MeasurePersons, Rows: []vrs.StatDimension{vrs.DimNationality}}},
 	{"by-exploitation", "public_stats.fixed.by_exploitation", "public_stats.fixed.by_exploitation_intro",
 		vrs.StatQuery{Measure: vrs.MeasureVictims, Rows: []vrs.StatDimension{vrs.DimExploitation}}},
-}
-
-// publicQuery reads the view asked in the URL: the parameters of the
-// pivot permalink (measure, rows, cols, filter.<dimension>), where a
-// filter's values may be separated by commas and spaces and a filter left
-// empty in the form filters nothing.
-func publicQuery(v url.Values) vrs.StatQuery {
-	clean := url.Values{}
-	for name, vals := range v {
-		if !strings.HasPrefix(name, pivot.FilterPrefix) {
-			clean[name] = vals
-			continue
-		}
-		var keep []string
-		for _, s := range vals {
-			for _, x := range strings.Split(s, ",") {
-				if x = strings.TrimSpace(x); x != "" {
-					keep = append(keep, x)
-				}
-			}
-		}
-		if len(keep) > 0 {
-			clean[name] = []string{strings.Join(keep, ",")}
-		}
-	}
-	return pivot.ParseQuery(clean)
 }
 
 // publicStatistics is GET /public/statistics: the publishing countries,
@@ -122,12 +93,6 @@ func (s *Server) publicStatistics(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	var publishing []*vrs.Country
-	for _, c := range all {
-		if c.PublishStats {
-			publishing = append(publishing, c)
-		}
-	}
 	settings, err := s.store.Settings(ctx)
 	if err != nil {
 		s.error(w, r, err)
@@ -135,29 +100,36 @@ func (s *Server) publicStatistics(w http.ResponseWriter, r *http.Request) {
 	}
 	v := r.URL.Query()
 	p := s.newPage(r, "public_stats.title")
-	d := s.publicForm(p, v, publishing)
+	format := v.Get("format")
+	asked := v.Get("measure") != "" || v.Get("rows") != "" || v.Get("cols") != "" || format != ""
+	var q vrs.StatQuery
+	var problem error
+	if asked {
+		q = pivot.ParseQuery(v)
+		problem = q.Validate(refdata.Checker{})
+		if problem == nil {
+			problem = access.PublicQuery(q)
+		}
+		if problem == nil && format != "" && format != "csv" && format != "xlsx" && format != "sdmx-csv" {
+			problem = vrs.FieldErrors(map[string]string{"format": "field.public_stats_format"})
+		}
+		if problem == nil {
+			// The form shows the table as it is laid out.
+			q = pivot.CanonicalPublic(q)
+		}
+	}
+	d := s.publicForm(p, q)
 	d.SignedIn = p.User != nil
 	d.K = pivot.ViewMinCell(settings, all, vrs.StatQuery{})
-	for _, c := range publishing {
-		d.Countries = append(d.Countries, publicCountry{Name: c.Name, MinCell: c.StatsMinCell})
+	for _, c := range all {
+		if c.PublishStats {
+			d.Countries = append(d.Countries, publicCountry{Name: c.Name, MinCell: c.StatsMinCell})
+		}
 	}
 	p.Data = d
-	format := v.Get("format")
-	asked := v.Get("measure") != "" || v.Get("rows") != "" || format != ""
-	var q vrs.StatQuery
-	if asked {
-		q = publicQuery(v)
-		err := q.Validate(refdata.Checker{})
-		if err == nil {
-			err = access.PublicQuery(q)
-		}
-		if err == nil && format != "" && format != "csv" && format != "xlsx" && format != "sdmx-csv" {
-			err = vrs.FieldErrors(map[string]string{"format": "field.public_stats_format"})
-		}
-		if err != nil {
-			s.publicFail(w, r, p, d, err)
-			return
-		}
+	if problem != nil {
+		s.publicFail(w, r, p, d, problem)
+		return
 	}
 	k := func(q vrs.StatQuery) int64 { return pivot.ViewMinCell(settings, all, q) }
 	if format != "" {
@@ -203,7 +175,7 @@ func (s *Server) publicFail(w http.ResponseWriter, r *http.Request, p *page, d *
 	}
 	p.Error, d.Errs = s.cat.Error(p.Lang, err)
 	shown := map[string]string{"measure": "measure", "rows": "rows", "cols": "cols", "format": "format",
-		"rows[0]": "rows", "cols[0]": "cols", "filters.country": "country", "filters.period.year": "years"}
+		"rows[0]": "rows", "rows[1]": "rows", "cols[0]": "cols", "cols[1]": "cols"}
 	for f, msg := range d.Errs {
 		if m, ok := shown[f]; ok {
 			if d.Errs[m] == "" {
@@ -221,25 +193,23 @@ func (s *Server) publicFail(w http.ResponseWriter, r *http.Request, p *page, d *
 	s.renderPublic(w, r, http.StatusBadRequest, p)
 }
 
-// publicForm fills the form of a view of one's own from the URL.
-func (s *Server) publicForm(p *page, v url.Values, publishing []*vrs.Country) *publicStatsData {
-	d := &publicStatsData{Years: strings.Join(v[pivot.FilterPrefix+string(vrs.DimYear)], ", ")}
+// publicForm fills the form of a view of one's own with q.
+func (s *Server) publicForm(p *page, q vrs.StatQuery) *publicStatsData {
+	first := func(ds []vrs.StatDimension) vrs.StatDimension {
+		if len(ds) == 0 {
+			return ""
+		}
+		return ds[0]
+	}
+	rows, cols := first(q.Rows), first(q.Cols)
+	d := &publicStatsData{}
 	for _, m := range access.PublicMeasures {
-		d.Measures = append(d.Measures, option{Value: string(m), Label: p.T(m.Label()), Selected: v.Get("measure") == string(m)})
+		d.Measures = append(d.Measures, option{Value: string(m), Label: p.T(m.Label()), Selected: q.Measure == m})
 	}
 	d.ColDims = []option{{Value: "", Label: p.T("pivot.none")}}
 	for _, dim := range access.PublicDimensions {
-		d.RowDims = append(d.RowDims, option{Value: string(dim), Label: p.T(dim.Label()), Selected: v.Get("rows") == string(dim)})
-		d.ColDims = append(d.ColDims, option{Value: string(dim), Label: p.T(dim.Label()), Selected: v.Get("cols") == string(dim)})
-	}
-	chosen := map[string]bool{}
-	for _, s := range v[pivot.FilterPrefix+string(vrs.DimCountry)] {
-		for _, c := range strings.Split(s, ",") {
-			chosen[strings.TrimSpace(c)] = true
-		}
-	}
-	for _, c := range publishing {
-		d.CountryOpts = append(d.CountryOpts, option{Value: c.Alpha2, Label: c.Name, Selected: chosen[c.Alpha2]})
+		d.RowDims = append(d.RowDims, option{Value: string(dim), Label: p.T(dim.Label()), Selected: rows == dim})
+		d.ColDims = append(d.ColDims, option{Value: string(dim), Label: p.T(dim.Label()), Selected: cols == dim})
 	}
 	return d
 }

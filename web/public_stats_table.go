@@ -122,13 +122,13 @@ func (s *Server) publicTableOf(p *page, id, title, intro string, t *pivot.Table)
 	pt.Total = pt.cell(p, t.Total)
 	for i := range t.Cells {
 		for _, e := range t.Cells[i] {
-			if _, ok := e.Shown(); ok {
+			if v, ok := e.Shown(); ok && v != 0 {
 				pt.Chart = publicBars(pt)
 				return pt
 			}
 		}
 	}
-	return pt // a chart of withheld values alone would be an empty frame
+	return pt // a chart of zeros and withheld values alone would be an empty frame
 }
 
 // cell is a value as the page shows it: the number, "<k" or "x".
