@@ -2,9 +2,12 @@ package store
 
 import (
 	"context"
+	"slices"
+	"strings"
 
 	"vrs"
 	"vrs/access"
+	"vrs/cube"
 	"vrs/refdata"
 )
 
@@ -16,16 +19,32 @@ import (
 // cells are not withheld here: package pivot does that, always, for a
 // public view.
 //
-// Like StatsRaw it reads the records themselves; the statistics cube will
-// answer behind the same call, with the same semantics.
+// The cube answers it; StatsPublicRaw is the same from the records
+// themselves, the reference the cube must equal.
 func (db *DB) StatsPublic(ctx context.Context, q vrs.StatQuery) (*vrs.StatResult, error) {
-	if err := q.Validate(refdata.Checker{}); err != nil {
+	published, err := db.publicQuery(ctx, q)
+	if err != nil {
 		return nil, err
 	}
-	if err := access.PublicQuery(q); err != nil {
+	c, err := db.cubeNow(ctx)
+	if err != nil {
 		return nil, err
 	}
-	published, err := db.publishedCountries(ctx)
+	set := map[string]bool{}
+	for _, p := range published {
+		set[p] = true
+	}
+	// The key names the countries publishing: a country that stops is a
+	// new viewer at once.
+	v := cube.Viewer{Key: "public:" + strings.Join(published, ","), Gran: func(r access.IncidentRef) vrs.Granularity {
+		return access.PublicIncident(set, r)
+	}}
+	return c.Query(q, v), nil
+}
+
+// StatsPublicRaw is StatsPublic read from the incidents table.
+func (db *DB) StatsPublicRaw(ctx context.Context, q vrs.StatQuery) (*vrs.StatResult, error) {
+	published, err := db.publicQuery(ctx, q)
 	if err != nil {
 		return nil, err
 	}
@@ -36,4 +55,21 @@ func (db *DB) StatsPublic(ctx context.Context, q vrs.StatQuery) (*vrs.StatResult
 		return nil, err
 	}
 	return e.result(), nil
+}
+
+// publicQuery checks a public query and returns the countries that
+// publish, sorted.
+func (db *DB) publicQuery(ctx context.Context, q vrs.StatQuery) ([]string, error) {
+	if err := q.Validate(refdata.Checker{}); err != nil {
+		return nil, err
+	}
+	if err := access.PublicQuery(q); err != nil {
+		return nil, err
+	}
+	published, err := db.publishedCountries(ctx)
+	if err != nil {
+		return nil, err
+	}
+	slices.Sort(published)
+	return published, nil
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"vrs"
+	"vrs/access"
 	"vrs/store"
 )
 
@@ -34,7 +35,7 @@ func testStatsCube(t *testing.T, db *store.DB) {
 		g.agencyIDs = append(g.agencyIDs, a.ID)
 	}
 	slices.Sort(g.agencyIDs)
-	var checked, nonEmpty int
+	var checked, nonEmpty, publicChecked int
 	compare := func(phase string, queries int) {
 		t.Helper()
 		// In a fixed order, so that the seed replays the same queries.
@@ -57,6 +58,21 @@ func testStatsCube(t *testing.T, db *store.DB) {
 				if d := statDiff(raw, got); d != "" {
 					t.Fatalf("%s, user %s, seed %d, query %+v:\n%s", phase, name, seed, q, d)
 				}
+				if name == "admin" { // once per query round: the public has no user
+					pq := g.publicQuery()
+					publicRaw, err := db.StatsPublicRaw(t.Context(), pq)
+					if err != nil {
+						t.Fatalf("%s: StatsPublicRaw: %v", phase, err)
+					}
+					public, err := db.StatsPublic(t.Context(), pq)
+					if err != nil {
+						t.Fatalf("%s: StatsPublic: %v", phase, err)
+					}
+					if d := statDiff(publicRaw, public); d != "" {
+						t.Fatalf("%s, the public, seed %d, query %+v:\n%s", phase, seed, pq, d)
+					}
+					publicChecked++
+				}
 				if len(raw.Cells) == 0 {
 					continue
 				}
@@ -73,6 +89,12 @@ func testStatsCube(t *testing.T, db *store.DB) {
 					t.Fatalf("%s, user %s, query %+v, cell %q: records %v (%d), want %v (%d)", phase, name, q, cell, have.IDs, have.Total, want.IDs, want.Total)
 				}
 			}
+		}
+	}
+	// Thailand and Laos publish: the public view counts theirs.
+	for _, c := range []string{"TH", "LA"} {
+		if err := db.SetCountryPublishing(System(), c, vrs.CountryPublishing{Publish: true}); err != nil {
+			t.Fatal(err)
 		}
 	}
 	compare("statsWorld", 8)
@@ -151,8 +173,8 @@ func testStatsCube(t *testing.T, db *store.DB) {
 		}
 		compare("workflow round "+strconv.Itoa(round), 6)
 	}
-	if checked < 200 || nonEmpty < checked/3 {
-		t.Fatalf("%d queries checked, %d with cells: too few to prove anything", checked, nonEmpty)
+	if checked < 200 || nonEmpty < checked/3 || publicChecked < 10 {
+		t.Fatalf("%d queries checked, %d with cells, %d public: too few to prove anything", checked, nonEmpty, publicChecked)
 	}
 }
 
@@ -345,6 +367,17 @@ func (g *statGen) values(d vrs.StatDimension) []string {
 		return append(genCurrency, "")
 	}
 	return nil
+}
+
+// publicQuery is a random query of the kind the public page asks: a
+// published measure by up to two published dimensions, no filter.
+func (g *statGen) publicQuery() vrs.StatQuery {
+	r := g.rng
+	dims := slices.DeleteFunc(slices.Clone(access.PublicDimensions), func(d vrs.StatDimension) bool { return d == vrs.DimQuarter })
+	r.Shuffle(len(dims), func(i, j int) { dims[i], dims[j] = dims[j], dims[i] })
+	n := r.IntN(3)
+	rows := r.IntN(n + 1)
+	return vrs.StatQuery{Measure: pick(r, access.PublicMeasures), Rows: dims[:rows], Cols: dims[rows:n]}
 }
 
 // query is a random valid query: up to three dimensions, up to three
