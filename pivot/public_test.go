@@ -2,10 +2,14 @@ package pivot
 
 import (
 	"context"
+	"net/url"
 	"reflect"
+	"slices"
 	"testing"
 
 	"vrs"
+	"vrs/access"
+	"vrs/refdata"
 	"vrs/suppress"
 )
 
@@ -106,4 +110,38 @@ func TestRunPublicOneLayout(t *testing.T) {
 	if one := CanonicalPublic(vrs.StatQuery{Cols: sex}); !reflect.DeepEqual(one.Rows, sex) || one.Cols != nil {
 		t.Errorf("one dimension in the columns: %+v", one)
 	}
+}
+
+// FuzzPublicQuery: whatever the address of the public page, reading it
+// never panics, and a view a public page accepts keeps being accepted,
+// with the same dimensions, once laid out its one way.
+func FuzzPublicQuery(f *testing.F) {
+	for _, s := range []string{"measure=incidents&rows=period.year&cols=country", "measure=persons&rows=sex,period.year",
+		"measure=victims&cols=exploitation_form", "measure=migrants&rows=period.quarter&cols=period.year",
+		"measure=incidents&rows=agency", "measure=incidents&filter.country=TH", "rows=,&cols=,,&measure="} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, raw string) {
+		v, err := url.ParseQuery(raw)
+		if err != nil {
+			return
+		}
+		q := ParseQuery(v)
+		if q.Validate(refdata.Checker{}) != nil || access.PublicQuery(q) != nil {
+			return
+		}
+		c := CanonicalPublic(q)
+		if err := c.Validate(refdata.Checker{}); err != nil {
+			t.Fatalf("%q: laid out %+v, refused: %v", raw, c, err)
+		}
+		if err := access.PublicQuery(c); err != nil {
+			t.Fatalf("%q: laid out %+v, refused publicly: %v", raw, c, err)
+		}
+		a, b := q.Dimensions(), c.Dimensions()
+		slices.Sort(a)
+		slices.Sort(b)
+		if !slices.Equal(a, b) || len(b) > 0 && len(c.Rows) != 1 {
+			t.Fatalf("%q: %v laid out as %v by %v", raw, q.Dimensions(), c.Rows, c.Cols)
+		}
+	})
 }
