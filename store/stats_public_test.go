@@ -88,24 +88,28 @@ func TestStatsPublic(t *testing.T) {
 		check := func(t *testing.T, published map[string]bool) {
 			t.Helper()
 			wantCountry, wantYear, wantPersons := expectedPublic(incs, published)
-			for _, tc := range []struct {
-				q    vrs.StatQuery
-				want map[string]float64
-			}{{byCountry, wantCountry}, {byYear, wantYear}} {
-				res, err := db.StatsPublic(anon, tc.q)
+			// The cube and the records themselves, both held to the rule.
+			for name, stats := range map[string]func(context.Context, vrs.StatQuery) (*vrs.StatResult, error){
+				"cube": db.StatsPublic, "raw": db.StatsPublicRaw} {
+				for _, tc := range []struct {
+					q    vrs.StatQuery
+					want map[string]float64
+				}{{byCountry, wantCountry}, {byYear, wantYear}} {
+					res, err := stats(anon, tc.q)
+					if err != nil {
+						t.Fatal(err)
+					}
+					if got := cellMap(res.Cells); fmt.Sprint(got) != fmt.Sprint(tc.want) {
+						t.Errorf("%s by %s: cells %v, want %v", name, tc.q.Rows[0], got, tc.want)
+					}
+				}
+				res, err := stats(anon, persons)
 				if err != nil {
 					t.Fatal(err)
 				}
-				if got := cellMap(res.Cells); fmt.Sprint(got) != fmt.Sprint(tc.want) {
-					t.Errorf("%s: cells %v, want %v", tc.q.Rows[0], got, tc.want)
+				if res.Total != wantPersons {
+					t.Errorf("%s: persons %v, want %v", name, res.Total, wantPersons)
 				}
-			}
-			res, err := db.StatsPublic(anon, persons)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if res.Total != wantPersons {
-				t.Errorf("persons %v, want %v", res.Total, wantPersons)
 			}
 		}
 		publish := func(t *testing.T, key, country string, p vrs.CountryPublishing) {
