@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"strconv"
 	"testing"
 
@@ -69,6 +70,10 @@ func cubeForBench(b *testing.B) *Cube {
 		b.Fatal(err)
 	}
 	benchCube = c
+	var m runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&m)
+	b.Logf("cube of %d incidents: %.0f MB of heap in use", n, float64(m.HeapInuse)/(1<<20))
 	return c
 }
 
