@@ -11,4 +11,7 @@ type StatService interface {
 	// given keys (in the order of q.Dimensions()) that the acting user may
 	// read at pseudonymised granularity or finer.
 	StatsRecords(ctx context.Context, q StatQuery, keys []string, limit int) (*StatRecords, error)
+	// StatsPublic counts, without a user, what countries publish (the
+	// public statistics page).
+	StatsPublic(ctx context.Context, q StatQuery) (*StatResult, error)
 }

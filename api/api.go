@@ -116,6 +116,7 @@ func (a *API) Register(mux *http.ServeMux) {
 	a.handle(mux, "GET", Prefix+"/record-views", a.recordViews)
 
 	a.handle(mux, "GET", Prefix+"/stats", a.stats)
+	a.handle(mux, "GET", Prefix+"/stats/records", a.statsRecords)
 	a.exportRoutes(mux)
 	a.templateRoutes(mux)
 	a.importRoutes(mux)

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"slices"
 	"strings"
 
 	"vrs"
@@ -32,7 +33,7 @@ func addStatsAPI(doc obj) {
 		"min_cell":         integer("The threshold k, the installation setting stats.min_cell: counts from 1 to k-1 are withheld, with enough others that none can be worked out."),
 	}}
 	params := []obj{
-		queryParam("measure", enum(vrs.StatMeasures, "What is counted; fees_sum needs the currency dimension or a filter of one currency."), "Required."),
+		queryParam("measure", enum(vrs.StatMeasures, "What is counted: incidents, persons by role, dead or missing, fees (count, sum, quartiles and median). Amounts in the currency paid (fees_sum, fees_q1, fees_median, fees_q3) need the currency dimension or a filter of one currency; the _usd measures convert each fee at the average rate of the year paid and leave out currencies without a rate."), "Required."),
 		queryParam("rows", obj{"type": "string"}, "Comma-separated dimensions of the rows: "+strings.Join(dims, ", ")+"."),
 		queryParam("cols", obj{"type": "string"}, "Comma-separated dimensions of the columns (at most three dimensions in all)."),
 		{"name": "filter.{dimension}", "in": "query", "required": false, "schema": obj{"type": "string"},
@@ -43,6 +44,21 @@ func addStatsAPI(doc obj) {
 			"json: the StatResult. csv and xlsx: one line per cell and margin, the dimensions then value and suppressed; a withheld value is empty. "+
 				"sdmx-csv: an SDMX-CSV 2.0 message of the VRS dataflow, withheld values empty with CONF_STATUS A (primary) or D (secondary); a view the dataflow cannot express (agency, person status, dead and missing together, review status other than validated, a period neither broken down nor bounded at both ends) is a 400."),
 	}
+	doc["components"].(obj)["schemas"].(obj)["StatRecords"] = obj{"type": "object", "required": []string{"ids", "total"}, "properties": obj{
+		"ids":   arrayOf(integer(""), "Incidents counted in the cell that you may open, newest detection first, at most limit."),
+		"total": integer("How many incidents counted in the cell you may open; those you may only count are neither listed nor counted here."),
+	}}
+	recordParams := append(slices.Clone(params[:len(params)-1]),
+		queryParam("cell", obj{"type": "string"}, "Required. The cell's keys, comma-separated, one per row then column dimension; empty for a query without dimensions (its total). A margin is a cell of the query without the other dimensions."),
+		queryParam("limit", withDefault(obj{"type": "integer", "minimum": 1, "maximum": 1000}, 1000), "How many ids to list."))
+	doc["paths"].(obj)[Prefix+"/stats/records"] = obj{"get": obj{
+		"operationId": "getStatisticsRecords", "tags": []string{"statistics"},
+		"summary":     "List the incidents behind one cell of a statistics query (drill-down)",
+		"description": "The incidents counted in the cell, by the same rules as GET /stats, that you may read at pseudonymised granularity or finer: a record shared with you for statistics only is counted there but never listed here. Read each with GET /incidents/{id}.",
+		"parameters":  recordParams,
+		"responses": obj{"200": obj{"description": "The records.", "content": obj{"application/json": obj{"schema": schemaRef("StatRecords")}}},
+			"400": responseRef("BadRequest"), "401": responseRef("Unauthorized"), "default": responseRef("Internal")},
+	}}
 	doc["paths"].(obj)[Prefix+"/stats"] = obj{"get": obj{
 		"operationId": "getStatistics", "tags": []string{"statistics"},
 		"summary": "Count incidents, persons or fees by up to three dimensions",

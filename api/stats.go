@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"vrs"
@@ -36,7 +37,13 @@ func (a *API) stats(w http.ResponseWriter, r *http.Request) {
 		a.error(w, r, err)
 		return
 	}
-	t, err := pivot.Run(r.Context(), a.store, u, q, pivot.MinCell(settings))
+	// Any country may raise the threshold for views that count its records.
+	countries, err := a.store.ListCountries(r.Context(), vrs.CountryFilter{})
+	if err != nil {
+		a.error(w, r, err)
+		return
+	}
+	t, err := pivot.Run(r.Context(), a.store, u, q, pivot.ViewMinCell(settings, countries, q))
 	if err != nil {
 		a.error(w, r, err)
 		return
@@ -98,4 +105,53 @@ func parseStatsQuery(r *http.Request) (url.Values, string, error) {
 	}
 	v.Del("format")
 	return v, format, nil
+}
+
+// statsRecordsLimit bounds the records listed behind one cell.
+const statsRecordsLimit = 1000
+
+// statsRecords lists the records behind one cell of a statistics query
+// (drill-down): those the caller may read at pseudonymised granularity or
+// finer. cell gives the cell's keys, comma-separated, in the order of the
+// rows then the columns; limit (default and most 1000) how many ids.
+func (a *API) statsRecords(w http.ResponseWriter, r *http.Request) {
+	v, err := url.ParseQuery(r.URL.RawQuery)
+	if err != nil {
+		a.error(w, r, vrs.Errorf(vrs.EINVALID, "api.error.query_syntax"))
+		return
+	}
+	cell, hasCell := v["cell"]
+	limit := statsRecordsLimit
+	if s := v.Get("limit"); s != "" {
+		n, err := strconv.Atoi(s)
+		if err != nil || n < 1 || n > statsRecordsLimit {
+			a.error(w, r, queryError("api.error.query_value", "limit", "api.field.stats_limit"))
+			return
+		}
+		limit = n
+	}
+	v.Del("cell")
+	v.Del("limit")
+	r2 := r.Clone(r.Context())
+	r2.URL.RawQuery = v.Encode()
+	qv, format, err := parseStatsQuery(r2)
+	if err != nil {
+		a.error(w, r, err)
+		return
+	}
+	if format != "json" || !hasCell || len(cell) != 1 {
+		a.error(w, r, queryError("api.error.query_value", "cell", "api.field.stats_cell"))
+		return
+	}
+	q := pivot.ParseQuery(qv)
+	var keys []string
+	if len(q.Dimensions()) > 0 {
+		keys = strings.Split(cell[0], ",")
+	}
+	recs, err := a.store.StatsRecords(r.Context(), q, keys, limit)
+	if err != nil {
+		a.error(w, r, err)
+		return
+	}
+	web.WriteJSON(w, http.StatusOK, recs)
 }

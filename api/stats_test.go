@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/csv"
 	"encoding/json"
+	"slices"
 	"strings"
 	"testing"
 
@@ -79,6 +80,24 @@ func TestStatsNoLeak(t *testing.T) {
 				}
 				if len(byCountry) > 0 {
 					t.Errorf("%s: countries left out: %v", caller, byCountry)
+				}
+				// Drilling down from the total lists exactly the records
+				// the caller may open, never those only counted.
+				var recs vrs.StatRecords
+				resp = w.e.expect(t, caller, request{method: "GET", path: "/api/v1/stats/records?measure=incidents&cell="}, 200, "")
+				if err := json.Unmarshal(resp.body, &recs); err != nil {
+					t.Fatal(err)
+				}
+				var open []int64
+				for key, r := range w.records {
+					if v.gran[key] >= vrs.GranPseudonymised {
+						open = append(open, r.inc.ID)
+					}
+				}
+				slices.Sort(open)
+				slices.Sort(recs.IDs)
+				if !slices.Equal(recs.IDs, open) || recs.Total != len(open) {
+					t.Errorf("%s: records %v (%d), may open %v", caller, recs.IDs, recs.Total, open)
 				}
 				// A caller's own country alone is never protected.
 				if u := w.users[caller]; u != nil && !u.System && u.Country != "" {
@@ -162,6 +181,30 @@ func TestStatsAPI(t *testing.T) {
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			e.expect(t, "analyst", request{method: "GET", path: "/api/v1/stats?" + c.query}, 400, c.field)
+		})
+	}
+	// Drill-down: the records behind a cell.
+	t.Run("records", func(t *testing.T) {
+		var recs vrs.StatRecords
+		resp := e.expect(t, "analyst", request{method: "GET", path: "/api/v1/stats/records?measure=incidents&rows=country&cell=TH&limit=1"}, 200, "")
+		if err := json.Unmarshal(resp.body, &recs); err != nil {
+			t.Fatal(err)
+		}
+		if recs.Total < 2 || len(recs.IDs) != 1 {
+			t.Errorf("limit 1 of the Thai records: %+v", recs)
+		}
+	})
+	for _, c := range []struct{ name, query, field string }{
+		{"records without cell", "measure=incidents&rows=country", "cell"},
+		{"records with two cells", "measure=incidents&rows=country&cell=TH&cell=VN", "cell"},
+		{"records cell too short", "measure=incidents&rows=country&cols=sex&cell=TH", "cell"},
+		{"records cell outside filter", "measure=incidents&rows=country&filter.country=VN&cell=TH", "cell"},
+		{"records bad limit", "measure=incidents&cell=&limit=0", "limit"},
+		{"records in csv", "measure=incidents&cell=&format=csv", "cell"},
+		{"records unknown measure", "measure=cats&cell=", "measure"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			e.expect(t, "analyst", request{method: "GET", path: "/api/v1/stats/records?" + c.query}, 400, c.field)
 		})
 	}
 }

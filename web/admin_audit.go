@@ -26,6 +26,7 @@ var auditActions = []string{
 	"user.", vrs.ActUserCreate, vrs.ActUserUpdate, vrs.ActUserPassword, vrs.ActUserTOTP, vrs.ActRecoveryUsed,
 	"token.", vrs.ActTokenCreate, vrs.ActTokenRevoke,
 	vrs.ActCountryMember,
+	vrs.ActCountryPublish,
 	vrs.ActSetting,
 	vrs.ActBackup,
 	vrs.ActAuditView,
