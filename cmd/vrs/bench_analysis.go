@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"time"
@@ -132,7 +133,7 @@ the writes' rows per second; the store and the machine.`)
 	if err != nil {
 		return err
 	}
-	rows, all, err := c.timeAnalysisQueries(ctx, m, w, picked, *repeat, *rawSample, *rawRepeat)
+	rows, all, cold, err := c.timeAnalysisQueries(ctx, m, w, picked, *repeat, *rawSample, *rawRepeat)
 	if err != nil {
 		return err
 	}
@@ -157,6 +158,11 @@ the writes' rows per second; the store and the machine.`)
 		}
 	}
 	fmt.Fprintf(out, "Each query ran once to warm up before its %d measured runs; the last whole year of the data is %d.\n", *repeat, year)
+	if cold.load != "" {
+		w := loadgen.Summarise(cold.warmups)
+		fmt.Fprintf(out, "%s Warm-up runs (the user's visibility computed on first use): p50 %s ms, max %s ms.\n",
+			cold.load, msNum(w.P50), msNum(w.Max))
+	}
 	if *writes > 0 {
 		if err := c.analysisWrites(ctx, m, w, *writes, *clients); err != nil {
 			return err
@@ -179,10 +185,19 @@ func analysisYear(ctx context.Context, m *Main) (int, error) {
 	return t.Year() - 1, nil
 }
 
+// coldStart is what the measured runs leave out: loading the cube, and
+// each query's first run.
+type coldStart struct {
+	load    string
+	warmups []time.Duration
+}
+
 // timeAnalysisQueries runs each query as its user and returns the rows of
-// the table and every measured duration of the Stats runs.
+// the table, every measured duration of the Stats runs, and the cold
+// start.
 func (c *cli) timeAnalysisQueries(ctx context.Context, m *Main, w *analysisWorld, qs []loadgen.AnalysisQuery,
-	repeat, rawSample, rawRepeat int) ([]loadgen.AnalysisRow, []time.Duration, error) {
+	repeat, rawSample, rawRepeat int) ([]loadgen.AnalysisRow, []time.Duration, *coldStart, error) {
+	cold := &coldStart{}
 	users := map[loadgen.AnalysisUser]*vrs.User{
 		loadgen.AnalystNational: w.users[baNational], loadgen.AnalystRegional: w.users[baRegional], loadgen.AnalystForeign: w.users[baForeign],
 	}
@@ -193,27 +208,50 @@ func (c *cli) timeAnalysisQueries(ctx context.Context, m *Main, w *analysisWorld
 	raw := rawPicks(len(qs), rawSample)
 	var rows []loadgen.AnalysisRow
 	var all []time.Duration
+	// The first query of a process reads every stat_units row into the
+	// cube; it is timed on its own.
+	if len(qs) > 0 {
+		var before runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&before)
+		q := qs[0]
+		uctx := vrs.NewContextWithMeta(vrs.NewContextWithUser(ctx, users[q.User]), vrs.RequestMeta{Via: "cli"})
+		start := time.Now()
+		if _, err := m.DB.Stats(uctx, q.Query); err != nil {
+			return nil, nil, nil, err
+		}
+		load := time.Since(start)
+		var after runtime.MemStats
+		runtime.GC()
+		runtime.ReadMemStats(&after)
+		cold.load = fmt.Sprintf("The cube was loaded from stat_units by the first query in %.1f s; it holds %.0f MB of heap.",
+			load.Seconds(), (float64(after.HeapInuse)-float64(before.HeapInuse))/(1<<20))
+		fmt.Fprintln(c.stderr, "bench analysis: "+cold.load)
+	}
+	var warmups []time.Duration
 	for i, q := range qs {
 		uctx := vrs.NewContextWithMeta(vrs.NewContextWithUser(ctx, users[q.User]), vrs.RequestMeta{Via: "cli"})
 		res, times, err := timeStats(uctx, repeat+1, func(ctx context.Context) (*vrs.StatResult, error) { return m.DB.Stats(ctx, q.Query) })
 		if err != nil {
-			return nil, nil, fmt.Errorf("%s as %s: %w", q.Name, q.User, err)
+			return nil, nil, nil, fmt.Errorf("%s as %s: %w", q.Name, q.User, err)
 		}
-		times = times[1:] // the warm-up
+		warmups = append(warmups, times[0])
+		times = times[1:] // the warm-up: the user's visibility computed once
 		all = append(all, times...)
 		row := loadgen.AnalysisRow{Query: q, UserLabel: labels[q.User], Cells: len(res.Cells), Total: res.Total, Cube: loadgen.Summarise(times)}
 		if raw[i] {
 			rawRes, rawTimes, err := timeStats(uctx, rawRepeat, func(ctx context.Context) (*vrs.StatResult, error) { return m.DB.StatsRaw(ctx, q.Query) })
 			if err != nil {
-				return nil, nil, fmt.Errorf("%s as %s, raw: %w", q.Name, q.User, err)
+				return nil, nil, nil, fmt.Errorf("%s as %s, raw: %w", q.Name, q.User, err)
 			}
 			t := loadgen.Summarise(rawTimes)
 			row.Raw, row.Differs = &t, !sameStats(res, rawRes)
 		}
 		rows = append(rows, row)
+		cold.warmups = warmups
 		fmt.Fprintf(c.stderr, "bench analysis: %d/%d %s: p50 %s ms, p95 %s ms\n", i+1, len(qs), q.Name, msNum(row.Cube.P50), msNum(row.Cube.P95))
 	}
-	return rows, all, nil
+	return rows, all, cold, nil
 }
 
 // timeStats runs fn n times and returns the last answer and every run's
