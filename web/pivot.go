@@ -42,6 +42,8 @@ type pivotFilter struct {
 type pivotCell struct {
 	Text     string
 	Withheld bool
+	// Href lists the records behind a published value that is not zero.
+	Href string
 }
 
 type pivotRow struct {
@@ -271,23 +273,43 @@ func (s *Server) pivotTable(p *page, d *pivotData, t *pivot.Table) {
 		}
 		return pivotCell{Text: d.Primary, Withheld: true}
 	}
+	// A margin's records are those of the cell of the query without the
+	// other dimensions: rows alone, columns alone, or none.
+	rowsOnly, colsOnly, none := q, q, q
+	rowsOnly.Cols, colsOnly.Rows, none.Rows, none.Cols = nil, nil, nil, nil
+	drill := func(e pivot.Entry, q vrs.StatQuery, keys ...[]string) pivotCell {
+		c := cell(e)
+		if c.Withheld || e.Value == 0 {
+			return c
+		}
+		v := pivot.Values(q)
+		if len(q.Dimensions()) > 0 {
+			var all []string
+			for _, k := range keys {
+				all = append(all, k...)
+			}
+			v.Set("cell", strings.Join(all, ","))
+		}
+		c.Href = "/analysis/records?" + v.Encode()
+		return c
+	}
 	for _, ck := range t.ColKeys {
 		d.ColLabels = append(d.ColLabels, keyLabel(p, q.Cols, ck))
 	}
 	for i, rk := range t.RowKeys {
 		row := pivotRow{Label: keyLabel(p, q.Rows, rk)}
-		for j := range t.ColKeys {
-			row.Cells = append(row.Cells, cell(t.Cells[i][j]))
+		for j, ck := range t.ColKeys {
+			row.Cells = append(row.Cells, drill(t.Cells[i][j], q, rk, ck))
 		}
 		if len(t.RowTotals) > 0 {
-			row.Total = cell(t.RowTotals[i])
+			row.Total = drill(t.RowTotals[i], rowsOnly, rk)
 		}
 		d.Rows = append(d.Rows, row)
 	}
-	for _, e := range t.ColTotals {
-		d.ColTotals = append(d.ColTotals, cell(e))
+	for j, e := range t.ColTotals {
+		d.ColTotals = append(d.ColTotals, drill(e, colsOnly, t.ColKeys[j]))
 	}
-	d.Total = cell(t.Total)
+	d.Total = drill(t.Total, none)
 	// A chart of withheld values alone would be an empty frame.
 	for i := range t.Cells {
 		for _, e := range t.Cells[i] {

@@ -140,6 +140,8 @@ func (s *Server) routes() {
 	m.HandleFunc("POST /incidents/{id}/delete", s.incidentDelete)
 	m.HandleFunc("GET /review", s.incidentReview)
 	m.HandleFunc("GET /analysis/pivot", s.analysisPivot)
+	m.HandleFunc("GET /analysis/dashboard", s.analysisDashboard)
+	m.HandleFunc("GET /analysis/records", s.analysisRecords)
 
 	// Incident form: create and edit.
 	m.HandleFunc("GET /incidents/new", s.incidentNew)
@@ -171,6 +173,8 @@ func (s *Server) routes() {
 	s.exportRoutes(m)
 	s.templateRoutes(m)
 	s.importRoutes(m)
+	// Published statistics: no sign-in (see public_stats.go).
+	s.publicRoutes(m)
 
 	m.HandleFunc("/", s.notFound)
 }

@@ -17,12 +17,24 @@
 // alpha-2 code, so data items are named "TH", "VN", ... A lines item may
 // give "from" and "to" codes instead of coords, and a scatter item on the
 // map a "code" instead of a position: they are placed at the country's
-// centroid.
+// centroid (a line between countries the map lacks is left out). A geo
+// component with "fitData": true is framed on the places its series show,
+// a map series with it on the countries it colours.
+//
+// Withheld values: a data item {"value": null, "withheld": "<5"} draws
+// nothing and shows its mark in the tooltip (axis charts and the map); the
+// mark, never a number, is all the page holds of it.
+//
+// An element with data-lazy is drawn only when it comes near the viewport
+// (VRSCharts.renderAll draws every chart at once, as printing does).
 //
 // Each download fires a "vrs:chart-download" event on the chart element,
 // detail {kind, filename, url, blob (CSV only)}, before the browser saves the file.
 "use strict";
 (function () {
+  // Deferred scripts run in order: this mark is when ECharts, before it,
+  // has been evaluated (the performance panel and the tests read it).
+  performance.mark("vrs-charts-script");
   var worldPromise = null;
   var world = null; // {codes: {code: {name, centroid}}}
 
@@ -71,13 +83,19 @@
   }
 
   // prepare fills in what JSON cannot say: keys by code, positions from
-  // country codes, and a tooltip that names countries.
+  // country codes, a tooltip that names countries, and the mark of a
+  // withheld value (a data item {"value": null, "withheld": "<5"}) in the
+  // tooltips.
   function prepare(option) {
     [].concat(option.geo || []).forEach(function (g) {
       if (g.map === "world" && !g.nameProperty) {
         g.nameProperty = "code";
       }
     });
+    var tip = option.tooltip;
+    if (tip && tip.trigger === "axis" && !tip.formatter) {
+      tip.formatter = axisTooltip;
+    }
     [].concat(option.series || []).forEach(function (s) {
       if (s.type === "map" && s.map === "world") {
         if (!s.nameProperty) {
@@ -97,6 +115,10 @@
             }
           }
         });
+        // A country the map does not have: no line rather than no chart.
+        s.data = (s.data || []).filter(function (d) {
+          return d.coords;
+        });
       }
       if (s.type === "scatter" || s.type === "effectScatter") {
         (s.data || []).forEach(function (d) {
@@ -109,13 +131,73 @@
         });
       }
     });
+    [].concat(option.geo || []).forEach(function (g) {
+      if (g.fitData) {
+        delete g.fitData;
+        var pts = [];
+        [].concat(option.series || []).forEach(function (s) {
+          (s.data || []).forEach(function (d) {
+            if (s.type === "lines" && d.coords) {
+              pts.push(d.coords[0], d.coords[1]);
+            } else if (d && Array.isArray(d.value) && d.value.length >= 2) {
+              pts.push(d.value);
+            }
+          });
+        });
+        fit(g, pts);
+      }
+    });
+    [].concat(option.series || []).forEach(function (s) {
+      if (s.type === "map" && s.fitData) {
+        delete s.fitData;
+        fit(s, (s.data || []).map(function (d) {
+          return centroid(d.name);
+        }).filter(Boolean));
+      }
+    });
     return option;
+  }
+
+  // fit frames a map or geo component on the given places ("fitData": true
+  // on it: the places its series show, or the countries a map colours),
+  // with a margin, rather than on the whole world.
+  function fit(g, pts) {
+    if (!pts.length) {
+      return;
+    }
+    var lon = pts.map(function (p) { return p[0]; });
+    var lat = pts.map(function (p) { return p[1]; });
+    var east = Math.max.apply(null, lon), west = Math.min.apply(null, lon);
+    var north = Math.max.apply(null, lat), south = Math.min.apply(null, lat);
+    var pad = Math.max(5, 0.15 * Math.max(east - west, north - south));
+    g.boundingCoords = [[Math.max(-180, west - pad), Math.min(85, north + pad)], [Math.min(180, east + pad), Math.max(-60, south - pad)]];
+  }
+
+  function withheld(p) {
+    return p.data && typeof p.data === "object" && p.data.withheld ? p.data.withheld : null;
+  }
+
+  function axisTooltip(params) {
+    var box = document.createElement("div");
+    [].concat(params).forEach(function (p, i) {
+      if (i === 0) {
+        var head = document.createElement("div");
+        head.textContent = p.axisValueLabel;
+        box.appendChild(head);
+      }
+      var row = document.createElement("div");
+      var v = withheld(p) || (p.value == null || p.value === "" ? "–" : p.value);
+      row.innerHTML = p.marker || ""; // ECharts' own coloured dot
+      row.appendChild(document.createTextNode(p.seriesName + ": " + v));
+      box.appendChild(row);
+    });
+    return box.innerHTML;
   }
 
   function mapTooltip(p) {
     var c = world && world.codes[p.name];
     var name = (p.data && p.data.title) || (c ? c.name : p.name);
-    var value = p.value == null || isNaN(p.value) ? "–" : p.value;
+    var value = withheld(p) || (p.value == null || isNaN(p.value) ? "–" : p.value);
     var el = document.createElement("span");
     el.textContent = name + ": " + value;
     return el.innerHTML; // escaped: names reach ECharts as HTML
@@ -193,12 +275,15 @@
     }
   }
 
-  function toolbar(el, chart, spec, renderer) {
+  // toolbar makes the download buttons, disabled until the chart is drawn
+  // (render sets el.vrsChart), so that they take their room at once.
+  function toolbar(el, spec) {
     var bar = document.createElement("div");
     bar.className = "chart-downloads";
     bar.setAttribute("role", "group");
     bar.setAttribute("aria-label", el.dataset.labelDownloads || "Download");
     var base = el.dataset.filename || "chart";
+    var renderer = el.dataset.renderer === "canvas" ? "canvas" : "svg";
     var kinds = [["png", "PNG"], ["svg", "SVG"]];
     if (spec.table && spec.table.columns) {
       kinds.push(["csv", "CSV"]);
@@ -207,6 +292,7 @@
       var b = document.createElement("button");
       b.type = "button";
       b.className = "secondary small";
+      b.disabled = true;
       b.dataset.download = k[0];
       b.textContent = el.dataset["label" + k[1].charAt(0) + k[0].slice(1)] || k[1];
       b.addEventListener("click", function () {
@@ -217,7 +303,7 @@
           blob = new Blob([toCSV(spec.table)], { type: "text/csv;charset=utf-8" });
           url = URL.createObjectURL(blob);
         } else {
-          url = exportURL(chart, spec, renderer, k[0]);
+          url = exportURL(el.vrsChart, spec, renderer, k[0]);
         }
         download(el, k[0], base + "." + k[0], url, blob);
       });
@@ -247,6 +333,32 @@
     }
   }
 
+  // placeholder gives the chart its room before it is drawn, so that the
+  // page does not move as charts appear (and lazy charts below the fold
+  // are known to be so). It stands in place of the spec when the element
+  // holds it, so that a caption above and a data table below keep their
+  // places.
+  function placeholder(el) {
+    if (el.vrsCanvas) {
+      return el.vrsCanvas;
+    }
+    var script = specScript(el);
+    el.vrsChartSpec = el.vrsChartSpec || JSON.parse(script.textContent);
+    var canvas = document.createElement("div");
+    canvas.className = "chart-canvas";
+    canvas.setAttribute("role", "img");
+    if (el.dataset.title) {
+      canvas.setAttribute("aria-label", el.dataset.title);
+    }
+    canvas.style.width = "100%";
+    canvas.style.height = (parseInt(el.dataset.height, 10) || 360) + "px";
+    var at = script.parentNode === el ? script : null;
+    el.insertBefore(canvas, at);
+    el.vrsBar = el.insertBefore(toolbar(el, el.vrsChartSpec), at);
+    el.vrsCanvas = canvas;
+    return canvas;
+  }
+
   // render draws one chart element and resolves once it first shows.
   function render(el) {
     if (el.dataset.chartState) {
@@ -265,18 +377,7 @@
       }
       var ready = usesWorld(spec.option) ? loadWorld(el.dataset.worldUrl) : Promise.resolve();
       ready.then(function () {
-        var canvas = document.createElement("div");
-        canvas.className = "chart-canvas";
-        canvas.setAttribute("role", "img");
-        if (el.dataset.title) {
-          canvas.setAttribute("aria-label", el.dataset.title);
-        }
-        canvas.style.width = "100%";
-        canvas.style.height = (parseInt(el.dataset.height, 10) || 360) + "px";
-        // In place of the spec when the element holds it, so that a caption
-        // above and the data table below keep their places.
-        var at = script.parentNode === el ? script : null;
-        el.insertBefore(canvas, at);
+        var canvas = placeholder(el);
         var renderer = el.dataset.renderer === "canvas" ? "canvas" : "svg";
         var chart = echarts.init(canvas, null, { renderer: renderer });
         var t0 = performance.now();
@@ -291,7 +392,10 @@
           el.dataset.chartState = "finished";
         });
         chart.setOption(prepare(JSON.parse(JSON.stringify(spec.option))));
-        el.insertBefore(toolbar(el, chart, spec, renderer), at);
+        el.vrsChart = chart;
+        el.vrsBar.querySelectorAll("button").forEach(function (b) {
+          b.disabled = false;
+        });
         if (window.ResizeObserver) {
           new ResizeObserver(function () {
             chart.resize();
@@ -306,10 +410,13 @@
     return done;
   }
 
-  function renderAll(root) {
-    var els = Array.prototype.slice.call((root || document).querySelectorAll("[data-chart]"));
-    // The map's download starts before any chart is drawn: drawing is
-    // synchronous and would hold the request back by the time it takes.
+  function chartsIn(root) {
+    return Array.prototype.slice.call((root || document).querySelectorAll("[data-chart]"));
+  }
+
+  // prefetch starts the map's download before any chart is drawn: drawing
+  // is synchronous and would hold the request back by the time it takes.
+  function prefetch(els) {
     els.forEach(function (el) {
       try {
         el.vrsChartSpec = el.vrsChartSpec || JSON.parse(specScript(el).textContent);
@@ -320,12 +427,68 @@
         // render reports it
       }
     });
+  }
+
+  function renderAll(root) {
+    var els = chartsIn(root);
+    prefetch(els);
     return Promise.all(els.map(render));
+  }
+
+  // Charts marked data-lazy are drawn when they come near the viewport, so
+  // that a long page shows the charts in view without waiting for those
+  // below (ECharts draws on the main thread, a world map in a few hundred
+  // milliseconds). Printing draws them all.
+  var lazyMargin = 200;
+  var observer = null;
+
+  function nearView(el) {
+    var r = el.getBoundingClientRect();
+    return r.top < window.innerHeight + lazyMargin && r.bottom > -lazyMargin;
+  }
+
+  function defer(el) {
+    if (!observer) {
+      observer = new IntersectionObserver(function (entries) {
+        entries.forEach(function (e) {
+          if (e.isIntersecting) {
+            observer.unobserve(e.target);
+            render(e.target);
+          }
+        });
+      }, { rootMargin: lazyMargin + "px 0px" });
+    }
+    observer.observe(el);
+  }
+
+  // renderVisible draws the charts near the viewport now and the lazy ones
+  // below as they come into view; it resolves once the first have shown.
+  function renderVisible(root) {
+    var now = [];
+    var later = [];
+    var els = chartsIn(root);
+    els.forEach(function (el) {
+      try {
+        placeholder(el);
+      } catch (err) {
+        // render reports it
+      }
+    });
+    els.forEach(function (el) {
+      var lazy = el.dataset.lazy !== undefined && window.IntersectionObserver && !nearView(el);
+      (lazy ? later : now).push(el);
+    });
+    prefetch(now);
+    later.forEach(defer);
+    return Promise.all(now.map(render)).then(function () {
+      // The maps below get their shapes while the reader reads.
+      prefetch(later);
+    });
   }
 
   var pageDone = null;
   function start() {
-    pageDone = renderAll(document).then(function () {
+    pageDone = renderVisible(document).then(function () {
       window.VRSCharts.firstPaintMs = performance.now();
     });
   }
@@ -333,9 +496,11 @@
   window.VRSCharts = {
     render: render,
     renderAll: renderAll,
-    // whenRendered resolves once every chart of the first load has shown.
+    // whenRendered resolves once every chart in view at the first load
+    // has shown (firstPaintMs is then the time since navigation start);
+    // renderAll draws the lazy ones below too.
     whenRendered: function () {
-      return pageDone || renderAll(document);
+      return pageDone || renderVisible(document);
     },
     toCSV: toCSV,
     firstPaintMs: null,
@@ -346,10 +511,15 @@
   } else {
     start();
   }
+  window.addEventListener("beforeprint", function () {
+    renderAll(document);
+  });
   // Content that htmx swaps in gets its charts; charts it removes let go of
   // their ECharts instance.
+  // (htmx sends htmx:load for the whole body at start too: lazy charts must
+  // stay lazy then.)
   document.addEventListener("htmx:load", function (e) {
-    renderAll(e.target);
+    renderVisible(e.target);
   });
   document.addEventListener("htmx:beforeCleanupElement", function (e) {
     var c = e.target.querySelector && e.target.querySelector(".chart-canvas");
