@@ -59,8 +59,9 @@ type dashFigure struct {
 	Withheld    bool
 }
 
-// dashQuery names the statistics queries the dashboard runs: five, run at
-// once, each protected on its own by pivot.Run. The charts are drawn from
+// dashQuery names the statistics queries the dashboard runs: six, run at
+// once, each protected on its own by pivot.Run (the median fee with the
+// number of fees behind it: seven calls of the store in all). The charts are drawn from
 // their cells and margins, never from anything computed on withheld values.
 type dashQuery int
 
@@ -70,6 +71,7 @@ const (
 	qNats                    // persons by nationality: top ten and map
 	qRoutes                  // incidents by origin and destination by transit: Sankey; row totals: routes
 	qFees                    // fees by origin and destination by year
+	qPrices                  // median fee in US dollars, the same way
 	qCount
 )
 
@@ -101,6 +103,7 @@ func dashQueries(f dashFilter, u *vrs.User) [qCount]vrs.StatQuery {
 		qNats:   base(vrs.MeasurePersons, dims(vrs.DimNationality), nil, nil),
 		qRoutes: base(vrs.MeasureIncidents, dims(vrs.DimOrigin, vrs.DimDestination), dims(vrs.DimTransit), nil),
 		qFees:   base(vrs.MeasureFeesCount, dims(vrs.DimOrigin, vrs.DimDestination), dims(vrs.DimYear), nil),
+		qPrices: base(vrs.MeasureFeesMedianUSD, dims(vrs.DimOrigin, vrs.DimDestination), dims(vrs.DimYear), nil),
 	}
 }
 

@@ -2,6 +2,7 @@ package web
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strconv"
 
@@ -52,11 +53,10 @@ func (b *dashBuilder) build() {
 		b.d.Protected = b.d.Protected || t.Protected
 	}
 	b.figures()
-	trend, roles, seasons, nats, routes, fees := b.trend(), b.roles(), b.seasons(), b.nationalities(), b.routes(), b.fees()
-	fees.Wide = true
+	trend, roles, seasons, nats, routes := b.trend(), b.roles(), b.seasons(), b.nationalities(), b.routes()
 	// Two charts side by side at most: a third column leaves each too
 	// narrow for its labels.
-	b.d.Rows = [][]*dashChart{{trend}, {roles, seasons}, {nats, routes}, {fees}, {b.choropleth()}, {b.sankey()}, {b.flowMap()}}
+	b.d.Rows = [][]*dashChart{{trend}, {roles, seasons}, {nats, routes}, {b.fees()}, {b.prices()}, {b.choropleth()}, {b.sankey()}, {b.flowMap()}}
 	for _, row := range b.d.Rows {
 		b.d.Charts = append(b.d.Charts, row...)
 	}
@@ -307,8 +307,10 @@ func (b *dashBuilder) label(dims []vrs.StatDimension, keys []string) string {
 	return keyLabel(b.p, dims, keys)
 }
 
-// barTop is a horizontal bar chart of the first dashTopN lines.
+// barTop is a horizontal bar chart of the first dashTopN lines; long
+// names (routes between two long country names) take two lines.
 func (b *dashBuilder) barTop(c *dashChart, t *pivot.Table, head string) *dashChart {
+	c.Height = 420
 	var cats []string
 	var data []any
 	spec := &chartSpecJSON{}
@@ -324,7 +326,7 @@ func (b *dashBuilder) barTop(c *dashChart, t *pivot.Table, head string) *dashCha
 		"grid":    map[string]any{"left": 16, "right": 32, "top": 16, "bottom": 24, "containLabel": true},
 		"tooltip": map[string]any{"trigger": "axis", "axisPointer": map[string]any{"type": "shadow"}},
 		"xAxis":   map[string]any{"type": "value", "minInterval": 1},
-		"yAxis":   map[string]any{"type": "category", "data": cats, "inverse": true, "axisLabel": map[string]any{"width": 200, "overflow": "truncate"}},
+		"yAxis":   map[string]any{"type": "category", "data": cats, "inverse": true, "axisLabel": map[string]any{"width": 190, "overflow": "break", "lineHeight": 13}},
 		"series":  []any{map[string]any{"type": "bar", "name": b.p.T(t.Query.Measure.Label()), "data": data}},
 	}
 	return b.drawn(c, spec, t)
@@ -347,16 +349,23 @@ func (b *dashBuilder) routes() *dashChart {
 	return b.barTop(c, t, b.p.T("dashboard.route_head"))
 }
 
-// fees draws the number of fees paid on the busiest routes, year by year.
-// Amounts are in many currencies and cannot be added (the US dollar
-// measure will come with the rates table).
-func (b *dashBuilder) fees() *dashChart {
-	t := b.tables[qFees]
-	c := b.chart("fees", "dashboard.fees.title", "dashboard.fees.note", t)
+// feeRoutes are the routes with the most fees paid, from the fee counts.
+func (b *dashBuilder) feeRoutes() []keyed { return rank(b.lines(b.tables[qFees]), dashFeeLines) }
+
+// years lists the years of the period.
+func (b *dashBuilder) years() []string {
 	var years []string
 	for y := monthIndex(b.f.From) / 12; y <= monthIndex(b.f.To)/12; y++ {
 		years = append(years, strconv.Itoa(y))
 	}
+	return years
+}
+
+// byRouteYear draws a table of routes by year as one line per route of
+// feeRoutes. A route and year with no fee has no value: nil, or zero when
+// zero says it (a count).
+func (b *dashBuilder) byRouteYear(c *dashChart, t *pivot.Table, zero bool) *dashChart {
+	years := b.years()
 	col := map[string]int{}
 	for j, ck := range t.ColKeys {
 		col[ck[0]] = j
@@ -368,14 +377,19 @@ func (b *dashBuilder) fees() *dashChart {
 	spec := &chartSpecJSON{}
 	spec.Table.Columns = append([]string{b.p.T("dashboard.route_head")}, years...)
 	var series []any
-	for _, l := range rank(b.lines(t), dashFeeLines) {
-		i := row[join2(l.keys)]
+	for _, l := range b.feeRoutes() {
+		i, hasRow := row[join2(l.keys)]
 		var data []any
 		line := []any{l.label}
 		for _, y := range years {
 			e := pivot.Entry{}
-			if j, ok := col[y]; ok {
+			j, hasCol := col[y]
+			if hasRow && hasCol {
 				e = t.Cells[i][j]
+			}
+			if !zero && e.Value == 0 && !e.Withheld.Suppressed() {
+				data, line = append(data, nil), append(line, "–")
+				continue
 			}
 			item, text, shown := b.item(e)
 			c.LeftOut = c.LeftOut || !shown
@@ -386,6 +400,26 @@ func (b *dashBuilder) fees() *dashChart {
 	}
 	spec.Option = lineOption(years, series, true)
 	return b.drawn(c, spec, t)
+}
+
+// fees draws the number of fees paid on the routes with the most fees,
+// year by year.
+func (b *dashBuilder) fees() *dashChart {
+	t := b.tables[qFees]
+	return b.byRouteYear(b.chart("fees", "dashboard.fees.title", "dashboard.fees.note", t), t, true)
+}
+
+// prices draws the median fee on the same routes, in US dollars at the
+// average rate of the year paid: a median of fewer than k fees is
+// withheld (pivot.Run protects it by the fees behind it).
+func (b *dashBuilder) prices() *dashChart {
+	t := b.tables[qPrices]
+	for i := range t.Cells {
+		for j := range t.Cells[i] {
+			t.Cells[i][j].Value = math.Round(t.Cells[i][j].Value)
+		}
+	}
+	return b.byRouteYear(b.chart("prices", "dashboard.prices.title", "dashboard.prices.note", t), t, false)
 }
 
 func join2(keys []string) string { return keys[0] + "\x1f" + keys[1] }

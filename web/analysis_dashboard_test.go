@@ -4,14 +4,17 @@ import (
 	"encoding/json"
 	"fmt"
 	"html"
+	"math"
 	"net/http"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"vrs"
 	"vrs/internal/apptest"
+	"vrs/refdata"
 	"vrs/storetest"
 )
 
@@ -137,9 +140,38 @@ func mapItem(s dashSpec, code string) map[string]any {
 	return nil
 }
 
+// onlyMarks fails if a chart's table gives a number on a line that names
+// the country (Cambodians, or routes from Cambodia: all small here).
+func onlyMarks(t *testing.T, specs map[string]dashSpec, country string) {
+	t.Helper()
+	seen := 0
+	for id, s := range specs {
+		for _, r := range s.Table.Rows {
+			named := false
+			for _, c := range r {
+				if str, ok := c.(string); ok && strings.Contains(str, country) {
+					named = true
+				}
+			}
+			if !named {
+				continue
+			}
+			seen++
+			for _, c := range r[1:] {
+				if str, _ := c.(string); regexp.MustCompile(`^\d`).MatchString(str) {
+					t.Errorf("%s: %v", id, r)
+				}
+			}
+		}
+	}
+	if seen == 0 {
+		t.Errorf("no line names %s", country)
+	}
+}
+
 const dashPeriod = "from=2025-01-01&to=2025-12-31"
 
-var dashCharts = []string{"chart-trend", "chart-roles", "chart-seasons", "chart-nationalities", "chart-routes", "chart-fees", "chart-map", "chart-sankey", "chart-flows"}
+var dashCharts = []string{"chart-trend", "chart-roles", "chart-seasons", "chart-nationalities", "chart-routes", "chart-fees", "chart-prices", "chart-map", "chart-sankey", "chart-flows"}
 
 func TestDashboardPage(t *testing.T) {
 	app, _ := dashApp(t, "sqlite")
@@ -175,6 +207,7 @@ func TestDashboardPage(t *testing.T) {
 		if v, _ := tableValue(specs["chart-map"], "Cambodia"); v != "<5" {
 			t.Errorf("Cambodia in the map's table: %v", v)
 		}
+		onlyMarks(t, specs, "Cambodia")
 		if regexp.MustCompile(`<th scope="row">Cambodia</th><td class="num">\d`).MatchString(body) {
 			t.Error("the page shows Cambodia's count")
 		}
@@ -204,21 +237,25 @@ func TestDashboardPage(t *testing.T) {
 		if v, _ := tableValue(specs["chart-trend"], "2025-04"); v != "6" {
 			t.Errorf("April, Thailand alone: %v", v)
 		}
-		if v, _ := tableValue(specs["chart-fees"], "Myanmar → Not recorded"); v != nil {
-			t.Errorf("fees route without destination: %v", v)
+		// Fees of 45,000 baht: fourteen from Myanmar to Malaysia, six to
+		// Singapore, all in 2025, the one year of the period.
+		usd, _ := refdata.ToUSD(45000, "THB", 2025)
+		price := fmt.Sprint(math.Round(usd))
+		for chart, want := range map[string][][]any{
+			"chart-fees":   {{"Myanmar → Malaysia", "14"}, {"Myanmar → Singapore", "6"}},
+			"chart-prices": {{"Myanmar → Malaysia", price}, {"Myanmar → Singapore", price}},
+		} {
+			s := specs[chart]
+			if !slices.Equal(s.Table.Columns, []string{"Route", "2025"}) || !slices.EqualFunc(s.Table.Rows, want, slices.Equal) {
+				t.Errorf("%s: %v %v, want %v", chart, s.Table.Columns, s.Table.Rows, want)
+			}
 		}
 	})
 
 	t.Run("Regional", func(t *testing.T) {
 		resp, body := regional.Get(t, "/analysis/dashboard?"+dashPeriod)
 		wantBody(t, resp, body, http.StatusOK, []string{"Regional dashboard", `id="chart-trend"`}, `id="d-scope"`, "Dashboard: Thailand")
-		for id, s := range dashSpecs(t, body) {
-			for _, r := range s.Table.Rows {
-				if r[0] == "Cambodia" && r[len(r)-1] != "<5" && r[len(r)-1] != "x" {
-					t.Errorf("%s: Cambodia %v", id, r)
-				}
-			}
-		}
+		onlyMarks(t, dashSpecs(t, body), "Cambodia")
 	})
 
 	t.Run("Default", func(t *testing.T) {
