@@ -1,6 +1,7 @@
 package cube
 
 import (
+	"fmt"
 	"strconv"
 	"sync"
 	"time"
@@ -182,17 +183,24 @@ type Change struct {
 	Unit *Unit
 }
 
-// Apply applies changes in sequence order.
+// Apply applies changes in sequence order. A unit it cannot hold takes
+// its incident out of the cube (counting nothing for it, rather than an
+// older unit that may be stale); the first such error is returned once
+// every change is applied.
 func (c *Cube) Apply(changes []Change) error {
 	c.mu.Lock()
 	defer c.mu.Unlock()
+	var first error
 	for _, ch := range changes {
 		if err := c.apply(ch); err != nil {
-			return err
+			_ = c.apply(Change{ID: ch.ID, Seq: ch.Seq})
+			if first == nil {
+				first = fmt.Errorf("incident %d: %w", ch.ID, err)
+			}
 		}
 		c.seq = max(c.seq, ch.Seq)
 	}
-	return nil
+	return first
 }
 
 func (c *Cube) apply(ch Change) error {
@@ -247,6 +255,28 @@ func dayOf(date string) (int32, bool) {
 func (c *Cube) year(day int32) int { return epoch.AddDate(0, 0, int(day)).Year() }
 
 func dateOf(day int32) string { return epoch.AddDate(0, 0, int(day)).Format(time.DateOnly) }
+
+// Usable reports whether Apply takes u: its detection date is a date and
+// its lists are within the limits of a record.
+func Usable(u *Unit) bool {
+	if _, ok := dayOf(u.Ref.DetectedOn); !ok || len(u.Persons) > 1<<15 || len(u.Fees) > 1<<15 {
+		return false
+	}
+	vals := 0
+	for _, m := range u.Multi {
+		if len(m) > 255 {
+			return false
+		}
+		vals += len(m)
+	}
+	for _, p := range u.Persons {
+		if len(p.Nationalities) > 255 || len(p.Exploitation) > 255 {
+			return false
+		}
+		vals += len(p.Nationalities) + len(p.Exploitation)
+	}
+	return vals < 1<<16-512
+}
 
 // rec interns a unit.
 func (c *Cube) rec(id int64, u *Unit) (rec, error) {

@@ -100,7 +100,12 @@ func TestApply(t *testing.T) {
 	if c.Seq() != 6 || c.Len() != 2 {
 		t.Fatalf("seq %d, len %d", c.Seq(), c.Len())
 	}
-	if err := c.Apply([]Change{{ID: 13, Seq: 7, Unit: &Unit{Ref: access.IncidentRef{DetectedOn: "yesterday"}}}}); err == nil {
+	// A unit the cube cannot hold takes its incident out, and the cube
+	// goes on.
+	if err := c.Apply([]Change{{ID: 12, Seq: 7, Unit: &Unit{Ref: access.IncidentRef{DetectedOn: "yesterday"}}}}); err == nil {
 		t.Fatal("a unit without a detection date applied")
+	}
+	if got := count(); got != 1 || c.Seq() != 7 {
+		t.Fatalf("after a bad unit: counted %v, seq %d; want 1 and 7", got, c.Seq())
 	}
 }

@@ -29,7 +29,7 @@ type visEntry struct {
 	change uint64
 }
 
-// visKeep is how many viewers' granularities are kept (2 MB each per
+// visKeep is how many viewers' granularities are kept (1 MB each per
 // million records).
 const visKeep = 32
 

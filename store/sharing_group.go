@@ -231,8 +231,20 @@ func (db *DB) DeleteSharingGroup(ctx context.Context, id int64) error {
 		if err != nil {
 			return err
 		}
+		// The records that named the group lose it: their statistics
+		// units too, or a group that later took the same id would reach
+		// them through the cube.
+		named, err := t.ids(`SELECT incident_id FROM incident_share_groups WHERE group_id = $1 ORDER BY incident_id`, id)
+		if err != nil {
+			return err
+		}
 		for _, q := range []string{`DELETE FROM incident_share_groups WHERE group_id = $1`, `DELETE FROM sharing_group_members WHERE group_id = $1`} {
 			if _, err := t.exec(q, id); err != nil {
+				return err
+			}
+		}
+		for _, inc := range named {
+			if err := t.statRebuild(inc); err != nil {
 				return err
 			}
 		}

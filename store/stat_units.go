@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"log/slog"
 	"sync/atomic"
 
 	"vrs"
@@ -65,7 +67,10 @@ func (t *tx) statPut(inc *vrs.Incident) error {
 
 // statRebuild writes the unit of an incident from what is stored: its
 // row, body and partners.
-func (t *tx) statRebuild(id int64) error {
+func (t *tx) statRebuild(id int64) error { return t.statBuild(id, false) }
+
+// statBuild is statRebuild; onlyNew leaves an existing row alone.
+func (t *tx) statBuild(id int64, onlyNew bool) error {
 	if cubeOff.Load() {
 		return nil
 	}
@@ -79,7 +84,7 @@ func (t *tx) statRebuild(id int64) error {
 	}
 	columns := *inc
 	if err := json.Unmarshal(body, inc); err != nil {
-		return fmt.Errorf("incident %d: body: %w", id, err)
+		return &badBody{err}
 	}
 	inc.AgencyID, inc.Country, inc.DetectedOn = columns.AgencyID, columns.Country, columns.DetectedOn
 	inc.Type, inc.Status, inc.Distribution = vrs.IncidentType(typ), vrs.IncidentStatus(status), vrs.Distribution(dist)
@@ -107,6 +112,11 @@ func (t *tx) statRebuild(id int64) error {
 	}
 	seq, err := t.statNext()
 	if err != nil {
+		return err
+	}
+	if onlyNew {
+		_, err = t.exec(`INSERT INTO stat_units (incident_id, seq, unit) VALUES ($1, $2, $3) ON CONFLICT (incident_id) DO NOTHING`,
+			id, seq, cube.UnitOf(inc).Encode())
 		return err
 	}
 	_, err = t.exec(statPutSQL, id, seq, cube.UnitOf(inc).Encode())
@@ -144,14 +154,36 @@ func (t *tx) statPutBulk(incs []*vrs.Incident) error {
 		` ON CONFLICT (incident_id) DO UPDATE SET seq = excluded.seq, unit = excluded.unit`, rows)
 }
 
+// ids runs a query of one integer column.
+func (t *tx) ids(query string, args ...any) ([]int64, error) {
+	rows, err := t.QueryContext(t.ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}
+
 // backfillStatUnits writes the units of incidents stored before the cube
-// existed, a chunk per transaction, so that an interrupted run goes on
-// where it stopped.
+// existed, a chunk per transaction in id order, so that an interrupted
+// run goes on where it stopped. It never replaces a row: one written
+// meanwhile by a write (another server's) is newer. An incident whose
+// body cannot be read is left out and reported, rather than keep the
+// server from starting; StatsRaw cannot count it either.
 func (db *DB) backfillStatUnits(ctx context.Context) error {
+	var last int64
 	for !cubeOff.Load() {
 		var ids []int64
 		rows, err := db.writer.QueryContext(ctx, `SELECT i.id FROM incidents i
-			WHERE NOT EXISTS (SELECT 1 FROM stat_units u WHERE u.incident_id = i.id) ORDER BY i.id LIMIT 500`)
+			WHERE i.id > $1 AND NOT EXISTS (SELECT 1 FROM stat_units u WHERE u.incident_id = i.id) ORDER BY i.id LIMIT 500`, last)
 		if err != nil {
 			return err
 		}
@@ -170,9 +202,15 @@ func (db *DB) backfillStatUnits(ctx context.Context) error {
 		if len(ids) == 0 {
 			return nil
 		}
+		last = ids[len(ids)-1]
 		err = db.write(ctx, func(t *tx) error {
 			for _, id := range ids {
-				if err := t.statRebuild(id); err != nil && err != sql.ErrNoRows {
+				err := t.statBuild(id, true)
+				var bad *badBody
+				switch {
+				case errors.As(err, &bad):
+					slog.Error("statistics cube: incident left out", "incident", id, "error", bad.err)
+				case err != nil && err != sql.ErrNoRows:
 					return err
 				}
 			}
@@ -184,3 +222,8 @@ func (db *DB) backfillStatUnits(ctx context.Context) error {
 	}
 	return nil
 }
+
+// badBody is an incident whose stored body does not parse.
+type badBody struct{ err error }
+
+func (b *badBody) Error() string { return "body: " + b.err.Error() }

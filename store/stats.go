@@ -6,8 +6,9 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"fmt"
+	"log/slog"
 	"slices"
+	"strconv"
 
 	"vrs"
 	"vrs/access"
@@ -30,6 +31,9 @@ func (db *DB) Stats(ctx context.Context, q vrs.StatQuery) (*vrs.StatResult, erro
 // acting user may read at pseudonymised granularity or finer, newest
 // detection first.
 func (db *DB) StatsRecords(ctx context.Context, q vrs.StatQuery, keys []string, limit int) (*vrs.StatRecords, error) {
+	if err := q.Validate(refdata.Checker{}); err != nil {
+		return nil, err
+	}
 	cq, err := q.CellQuery(keys)
 	if err != nil {
 		return nil, err
@@ -81,45 +85,80 @@ func (db *DB) statViewer(ctx context.Context, q vrs.StatQuery) (cube.Viewer, *cu
 	}}, c, nil
 }
 
+// cubeBatch is how many stat_units rows the cube reads at a time.
+var cubeBatch = 20000
+
 // cubeNow applies the stat_units rows written since the cube last looked
-// (every row on first use) and returns the cube.
+// (every row on first use) and returns the cube. A store whose rows are
+// behind the cube (a database restored under a running server) makes a
+// new cube.
 func (db *DB) cubeNow(ctx context.Context) (*cube.Cube, error) {
 	db.cubeMu.Lock()
 	defer db.cubeMu.Unlock()
 	if db.cube == nil {
 		db.cube = cube.New()
 	}
-	c := db.cube
 	for {
-		rows, err := db.reader.QueryContext(ctx, `SELECT incident_id, seq, unit FROM stat_units WHERE seq > $1 ORDER BY seq LIMIT 20000`, c.Seq())
+		c := db.cube
+		batch, err := db.statRows(ctx, `WHERE seq > $1 ORDER BY seq LIMIT `+strconv.Itoa(cubeBatch), c.Seq())
 		if err != nil {
 			return nil, err
 		}
-		var batch []cube.Change
-		for rows.Next() {
-			var ch cube.Change
-			var unit []byte
-			if err := rows.Scan(&ch.ID, &ch.Seq, &unit); err != nil {
-				rows.Close()
+		if len(batch) == cubeBatch {
+			// Rows written together share their seq: the batch may end
+			// inside such a group, which is read whole.
+			last := batch[len(batch)-1].Seq
+			batch = slices.DeleteFunc(batch, func(ch cube.Change) bool { return ch.Seq == last })
+			rest, err := db.statRows(ctx, `WHERE seq = $1`, last)
+			if err != nil {
 				return nil, err
 			}
-			if unit != nil {
-				if ch.Unit, err = cube.Decode(unit); err != nil {
-					rows.Close()
-					return nil, fmt.Errorf("stat_units of incident %d: %w", ch.ID, err)
-				}
-			}
-			batch = append(batch, ch)
+			batch = append(batch, rest...)
 		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
+		if len(batch) == 0 {
+			var top int64
+			if err := db.reader.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM stat_units`).Scan(&top); err != nil {
+				return nil, err
+			}
+			if top < c.Seq() {
+				db.cube = cube.New()
+				continue
+			}
+			return c, nil
 		}
 		if err := c.Apply(batch); err != nil {
-			return nil, err
+			slog.Error("statistics cube: unit left out", "error", err)
 		}
-		if len(batch) < 20000 {
+		if len(batch) < cubeBatch {
 			return c, nil
 		}
 	}
+}
+
+// statRows reads stat_units rows as cube changes. A unit that cannot be
+// read takes its incident out of the cube (counting nothing for it is
+// safe; an older unit could be stale) and is reported, rather than stop
+// every statistics query.
+func (db *DB) statRows(ctx context.Context, where string, args ...any) ([]cube.Change, error) {
+	rows, err := db.reader.QueryContext(ctx, `SELECT incident_id, seq, unit FROM stat_units `+where, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []cube.Change
+	for rows.Next() {
+		var ch cube.Change
+		var unit []byte
+		if err := rows.Scan(&ch.ID, &ch.Seq, &unit); err != nil {
+			return nil, err
+		}
+		if unit != nil {
+			if ch.Unit, err = cube.Decode(unit); err != nil || !cube.Usable(ch.Unit) {
+				slog.Error("statistics cube: unit left out", "incident", ch.ID, "seq", ch.Seq, "error", err)
+				ch.Unit = nil
+			}
+		}
+		out = append(out, ch)
+	}
+	return out, rows.Err()
 }

@@ -48,13 +48,13 @@ func TestPivotPage(t *testing.T) {
 	}{
 		{name: "Form", query: "", status: 200, want: []string{`name="measure"`, `name="rows"`, `name="f1"`, `href="/analysis/pivot" aria-current="page"`}, noTable: true},
 		{name: "OwnCountry", query: "measure=incidents&rows=period.month&filter.country=TH", status: 200,
-			want: []string{`<th scope="row">2025-03</th>`, `>6</td>`, `>2</td>`, `>8</td>`}, wantNot: []string{"&lt;5"}, chart: true},
+			want: []string{`<th scope="row">2025-03</th>`, `>6</a></td>`, `>2</a></td>`, `>8</a></td>`}, wantNot: []string{"&lt;5"}, chart: true},
 		{name: "FilterRows", query: "measure=incidents&rows=period.month&f1=country&v1=TH", status: 200,
-			want: []string{`>2</td>`, `<option value="TH" selected>`}, wantNot: []string{"&lt;5"}, chart: true},
+			want: []string{`>2</a></td>`, `<option value="TH" selected>`}, wantNot: []string{"&lt;5"}, chart: true},
 		{name: "Suppressed", query: "measure=incidents&rows=period.month", status: 200,
-			want: []string{`withheld">&lt;5</td>`, `withheld">x</td>`, `>8</td>`, "Fewer than 5"}, wantNot: []string{">2</td>", ">6</td>"}},
+			want: []string{`withheld">&lt;5</td>`, `withheld">x</td>`, `>8</a></td>`, "Fewer than 5"}, wantNot: []string{">2<", ">6<"}},
 		{name: "TwoDimensions", query: "measure=incidents&rows=period.month&cols=status&filter.country=TH", status: 200,
-			want: []string{`<th scope="col" class="num">Total</th>`, `>6</td>`}, chart: true},
+			want: []string{`<th scope="col" class="num">Total</th>`, `>6</a></td>`}, chart: true},
 		{name: "UnknownMeasure", query: "measure=cats&rows=country", status: 400, want: []string{"not a measure VRS counts"}, noTable: true},
 		{name: "UnknownDimension", query: "measure=incidents&rows=colour", status: 400, want: []string{`id="rows-error"`}, noTable: true},
 		{name: "UnknownValue", query: "measure=incidents&rows=country&f1=country&v1=XX", status: 400, want: []string{"not in its code list"}, noTable: true},
@@ -91,7 +91,7 @@ func TestPivotPage(t *testing.T) {
 	t.Run("Permalink", func(t *testing.T) {
 		// The form's own parameters, submitted by GET, are the address.
 		_, body := c.Get(t, "/analysis/pivot?measure=incidents&rows=period.month&cols=&f1=country&v1=TH&f2=&f3=&from=2025-01-01&to=2025-12-31")
-		for _, w := range []string{`<option value="incidents" selected>`, `<option value="period.month" selected>`, `value="2025-01-01"`, `value="2025-12-31"`, `>6</td>`} {
+		for _, w := range []string{`<option value="incidents" selected>`, `<option value="period.month" selected>`, `value="2025-01-01"`, `value="2025-12-31"`, `>6</a></td>`} {
 			if !strings.Contains(body, w) {
 				t.Errorf("lacks %s", w)
 			}
