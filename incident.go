@@ -246,11 +246,14 @@ func AgeGroupOf(age int) string {
 
 // IncidentFilter narrows ListIncidents. Zero values do not filter.
 type IncidentFilter struct {
-	Types        []IncidentType
-	Statuses     []IncidentStatus
-	From, To     string // detected on, YYYY-MM-DD, inclusive
-	Country      string // owning country
-	AgencyID     int64
+	Types    []IncidentType
+	Statuses []IncidentStatus
+	From, To string // detected on, YYYY-MM-DD, inclusive
+	Country  string // owning country
+	AgencyID int64
+	// IDs narrows the list to these incidents (the records behind a
+	// statistics cell), at most MaxIncidentIDs.
+	IDs          []int64
 	Nationality  string // of any person or count
 	RouteCountry string // any leg, or the place
 	Text         string // words in the narrative or reference
@@ -264,6 +267,9 @@ type IncidentFilter struct {
 	After string
 	Limit int
 }
+
+// MaxIncidentIDs bounds IncidentFilter.IDs.
+const MaxIncidentIDs = 1000
 
 // IncidentPage is one page of a list.
 type IncidentPage struct {

@@ -289,6 +289,16 @@ func (db *DB) ListIncidents(ctx context.Context, f vrs.IncidentFilter) (*vrs.Inc
 	if f.AgencyID != 0 {
 		where = append(where, "i.agency_id = "+arg(f.AgencyID))
 	}
+	if len(f.IDs) > vrs.MaxIncidentIDs {
+		return nil, vrs.FieldErrors(map[string]string{"ids": "field.incident_ids_too_many"})
+	}
+	if len(f.IDs) > 0 {
+		ph := make([]string, len(f.IDs))
+		for i, id := range f.IDs {
+			ph[i] = arg(id)
+		}
+		where = append(where, "i.id IN ("+strings.Join(ph, ", ")+")")
+	}
 	// Filters on rows of another table: see lookupFilter for IN or EXISTS.
 	var lookups []lookup
 	if f.Nationality != "" {

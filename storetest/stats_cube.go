@@ -88,6 +88,21 @@ func testStatsCube(t *testing.T, db *store.DB) {
 				if want.Total != have.Total || !slices.Equal(want.IDs, have.IDs) {
 					t.Fatalf("%s, user %s, query %+v, cell %q: records %v (%d), want %v (%d)", phase, name, q, cell, have.IDs, have.Total, want.IDs, want.Total)
 				}
+				// Every record listed behind a cell is one the user's list
+				// shows, in the same order.
+				if len(have.IDs) > 0 {
+					page, err := db.ListIncidents(As(u), vrs.IncidentFilter{IDs: have.IDs, Sort: "-detected", Limit: min(len(have.IDs), 200)})
+					if err != nil {
+						t.Fatalf("%s: list by ids: %v", phase, err)
+					}
+					var listed []int64
+					for _, it := range page.Items {
+						listed = append(listed, it.ID)
+					}
+					if !slices.Equal(listed, have.IDs[:min(len(have.IDs), 200)]) {
+						t.Fatalf("%s, user %s: list by ids %v gave %v", phase, name, have.IDs, listed)
+					}
+				}
 			}
 		}
 	}

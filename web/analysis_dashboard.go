@@ -159,7 +159,17 @@ func (s *Server) analysisDashboard(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	k := pivot.MinCell(settings)
+	countries, err := s.store.ListCountries(r.Context(), vrs.CountryFilter{})
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	// One threshold for the whole page, the highest any of its views
+	// needs, so that "<k" means the same on every chart.
+	var k int64
+	for _, q := range qs {
+		k = max(k, pivot.ViewMinCell(settings, countries, q))
+	}
 	var tables [qCount]*pivot.Table
 	var errsRun [qCount]error
 	var wg sync.WaitGroup

@@ -4,9 +4,7 @@ import (
 	"context"
 	"net/http"
 	"slices"
-	"strconv"
 	"strings"
-	"time"
 
 	"vrs"
 	"vrs/pivot"
@@ -104,7 +102,12 @@ func (s *Server) analysisRecords(w http.ResponseWriter, r *http.Request) {
 	}
 	// The cell's value as the pivot page shows it: from the same table,
 	// protected the same way, so that a cell withheld there stays so here.
-	t, err := pivot.Run(r.Context(), s.store, u, q, pivot.MinCell(settings))
+	k, err := s.viewMinCell(r, settings, q)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	t, err := pivot.Run(r.Context(), s.store, u, q, k)
 	if err != nil {
 		fail(err)
 		return
@@ -119,7 +122,7 @@ func (s *Server) analysisRecords(w http.ResponseWriter, r *http.Request) {
 			d.Value, d.Explain = p.T("pivot.secondary_mark"), p.T("suppress.explain.secondary")
 		}
 	}
-	found, err := s.recordSummaries(r.Context(), cq, rec.IDs)
+	found, err := s.recordSummaries(r.Context(), rec.IDs)
 	if err != nil {
 		fail(err)
 		return
@@ -194,20 +197,11 @@ func cellEntry(t *pivot.Table, keys []string) pivot.Entry {
 	return pivot.Entry{}
 }
 
-// recordPages bounds the pages of the incident list recordSummaries reads.
-const (
-	recordPages    = 25
-	recordPageSize = 200
-)
-
 // recordSummaries reads the list rows of the given incidents through the
 // incident list, which applies the access rule (every id StatsRecords
 // gives is one the user may read, at pseudonymised granularity or finer,
-// as the list shows them). The list has no filter by id: it is narrowed
-// by what the cell's query implies (period, type, status, country,
-// agency, nationality, a route country), newest first as StatsRecords
-// orders them, and read until every id is found or recordPages are read.
-func (s *Server) recordSummaries(ctx context.Context, cq vrs.StatQuery, ids []int64) (map[int64]*vrs.IncidentSummary, error) {
+// as the list shows them).
+func (s *Server) recordSummaries(ctx context.Context, ids []int64) (map[int64]*vrs.IncidentSummary, error) {
 	out := map[int64]*vrs.IncidentSummary{}
 	if len(ids) == 0 {
 		return out, nil
@@ -216,99 +210,13 @@ func (s *Server) recordSummaries(ctx context.Context, cq vrs.StatQuery, ids []in
 	if err != nil {
 		return nil, err
 	}
-	want := map[int64]bool{}
-	for _, id := range ids {
-		want[id] = true
+	page, err := svc.ListIncidents(ctx, vrs.IncidentFilter{IDs: ids, Sort: "-detected", Limit: len(ids)})
+	if err != nil {
+		return nil, err
 	}
-	f, ok := narrowList(cq)
-	if !ok {
-		return out, nil
-	}
-	for range recordPages {
-		page, err := svc.ListIncidents(ctx, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, it := range page.Items {
-			if want[it.ID] {
-				out[it.ID] = it
-			}
-		}
-		if page.Next == "" || len(out) == len(want) {
-			break
-		}
-		f.After = page.Next
+	for _, it := range page.Items {
+		out[it.ID] = it
 	}
 	return out, nil
 }
 
-// narrowList is the incident list's filter for the records of a cell: a
-// superset of them, as the list's filters are looser than the statistics'
-// (nationality of any person or count, route country of any leg). ok is
-// false when the period is empty.
-func narrowList(cq vrs.StatQuery) (vrs.IncidentFilter, bool) {
-	f := vrs.IncidentFilter{From: cq.From, To: cq.To, Sort: "-detected", Limit: recordPageSize}
-	one := func(d vrs.StatDimension) string {
-		if vs := cq.Filters[d]; len(vs) == 1 {
-			return vs[0]
-		}
-		return ""
-	}
-	for _, d := range []vrs.StatDimension{vrs.DimDay, vrs.DimMonth, vrs.DimQuarter, vrs.DimYear} {
-		for _, key := range cq.Filters[d] {
-			from, to := periodSpan(d, key)
-			if from == "" {
-				continue
-			}
-			if f.From == "" || from > f.From {
-				f.From = from
-			}
-			if f.To == "" || to < f.To {
-				f.To = to
-			}
-		}
-	}
-	if f.From != "" && f.To != "" && f.From > f.To {
-		return f, false
-	}
-	for _, t := range cq.Filters[vrs.DimType] {
-		f.Types = append(f.Types, vrs.IncidentType(t))
-	}
-	for _, st := range cq.Filters[vrs.DimStatus] {
-		f.Statuses = append(f.Statuses, vrs.IncidentStatus(st))
-	}
-	f.Country, f.Nationality = one(vrs.DimCountry), one(vrs.DimNationality)
-	if a, err := strconv.ParseInt(one(vrs.DimAgency), 10, 64); err == nil {
-		f.AgencyID = a
-	}
-	for _, d := range []vrs.StatDimension{vrs.DimOrigin, vrs.DimTransit, vrs.DimDestination} {
-		if c := one(d); c != "" && f.RouteCountry == "" {
-			f.RouteCountry = c
-		}
-	}
-	return f, true
-}
-
-// periodSpan is the first and last day of a period key ("" when the key
-// is not one: the statistics query has been validated, so never).
-func periodSpan(d vrs.StatDimension, key string) (string, string) {
-	year, err := strconv.Atoi(key[:min(4, len(key))])
-	if err != nil {
-		return "", ""
-	}
-	month, months := 1, 12
-	switch {
-	case d == vrs.DimDay:
-		return key, key
-	case d == vrs.DimMonth && len(key) == 7:
-		month, _ = strconv.Atoi(key[5:])
-		months = 1
-	case d == vrs.DimQuarter && len(key) == 7:
-		q, _ := strconv.Atoi(key[6:])
-		month, months = 3*(q-1)+1, 3
-	case d != vrs.DimYear:
-		return "", ""
-	}
-	start := time.Date(year, time.Month(month), 1, 0, 0, 0, 0, time.UTC)
-	return start.Format(time.DateOnly), start.AddDate(0, months, -1).Format(time.DateOnly)
-}

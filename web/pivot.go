@@ -146,7 +146,12 @@ func (s *Server) analysisPivot(w http.ResponseWriter, r *http.Request) {
 		s.error(w, r, err)
 		return
 	}
-	t, err := pivot.Run(r.Context(), s.store, u, q, pivot.MinCell(settings))
+	k, err := s.viewMinCell(r, settings, q)
+	if err != nil {
+		s.error(w, r, err)
+		return
+	}
+	t, err := pivot.Run(r.Context(), s.store, u, q, k)
 	if err != nil {
 		if vrs.ErrorCode(err) == vrs.EINTERNAL {
 			s.error(w, r, err)
@@ -186,6 +191,16 @@ func (s *Server) analysisPivot(w http.ResponseWriter, r *http.Request) {
 	d.SDMX = "/analysis/pivot?" + link.Encode()
 	s.pivotTable(p, d, t)
 	s.render(w, r, http.StatusOK, "analysis_pivot", p)
+}
+
+// viewMinCell is the threshold of a view: the installation's, raised by
+// any country whose records the view may count (pivot.ViewMinCell).
+func (s *Server) viewMinCell(r *http.Request, settings map[string]string, q vrs.StatQuery) (int64, error) {
+	countries, err := s.store.ListCountries(r.Context(), vrs.CountryFilter{})
+	if err != nil {
+		return 0, err
+	}
+	return pivot.ViewMinCell(settings, countries, q), nil
 }
 
 // pivotForm fills the form from the parameters.
