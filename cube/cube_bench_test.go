@@ -27,8 +27,8 @@ func randomUnit(r *rand.Rand, id int64) *Unit {
 	pick := func(xs []string) string { return xs[r.IntN(len(xs))] }
 	day := fmt.Sprintf("%d-%02d-%02d", 2019+r.IntN(7), 1+r.IntN(12), 1+r.IntN(28))
 	u := &Unit{Ref: access.IncidentRef{ID: id, AgencyID: int64(1 + r.IntN(40)), Country: pick(benchCountries[:8]),
-		Status: vrs.IncidentStatus(pick([]string{"validated", "validated", "validated", "draft", "submitted"})),
-		Type: vrs.IncidentType(pick([]string{"migrant_smuggling", "trafficking_in_persons", "irregular_migration", "document_fraud"})),
+		Status:     vrs.IncidentStatus(pick([]string{"validated", "validated", "validated", "draft", "submitted"})),
+		Type:       vrs.IncidentType(pick([]string{"migrant_smuggling", "trafficking_in_persons", "irregular_migration", "document_fraud"})),
 		DetectedOn: day, Distribution: vrs.Distribution(pick([]string{"country", "community", "statistics", "agency"}))}}
 	u.Multi[0] = []string{pick(benchCountries)}
 	if r.IntN(2) == 0 {
@@ -116,5 +116,5 @@ func BenchmarkCubeQuery(b *testing.B) {
 // noCodes accepts every code: the benchmark's values are valid.
 type noCodes struct{}
 
-func (noCodes) HasCode(string, string) bool                                { return true }
+func (noCodes) HasCode(string, string) bool                                    { return true }
 func (noCodes) InCountryBounds(string, float64, float64, float64) (bool, bool) { return true, true }

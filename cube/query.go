@@ -158,11 +158,11 @@ type counter struct {
 	total             float64
 	// totals keeps the total's values for a quantile measure (key 0).
 	totals *acc
-	units             int
+	units  int
 	// scratch, reused from unit to unit
 	it, pt, ft, ts, ts2, tmp, seen []uint64
-	keys                      []uint32
-	none                      prec
+	keys                           []uint32
+	none                           prec
 }
 
 func newCounter(c *Cube, p *plan) *counter {

@@ -219,4 +219,3 @@ func (s *Server) recordSummaries(ctx context.Context, ids []int64) (map[int64]*v
 	}
 	return out, nil
 }
-
