@@ -53,7 +53,7 @@ type pivotRow struct {
 }
 
 type pivotData struct {
-	RowDims, ColDims, Measures []pivotOption
+	RowDims, ColDims, Measures, Sorts []pivotOption
 	Filters                    []pivotFilter
 	From, To                   string
 	Errs                       map[string]string
@@ -189,6 +189,7 @@ func (s *Server) analysisPivot(w http.ResponseWriter, r *http.Request) {
 	d.XLSX = "/analysis/pivot?" + link.Encode()
 	link.Set("format", "sdmx-csv")
 	d.SDMX = "/analysis/pivot?" + link.Encode()
+	t.SortRows(v.Get("sort"))
 	s.pivotTable(p, d, t)
 	s.render(w, r, http.StatusOK, "analysis_pivot", p)
 }
@@ -223,6 +224,9 @@ func (s *Server) pivotForm(p *page, v url.Values, q vrs.StatQuery) *pivotData {
 		return out
 	}
 	d.RowDims, d.ColDims = dims(first(q.Rows), ""), dims(first(q.Cols), "pivot.none")
+	for _, o := range []string{pivot.SortKeys, pivot.SortValue} {
+		d.Sorts = append(d.Sorts, pivotOption{Value: o, Label: p.T("pivot.sort_" + o), Selected: o == v.Get("sort") || o == pivot.SortKeys && v.Get("sort") == ""})
+	}
 	for _, m := range vrs.StatMeasures {
 		d.Measures = append(d.Measures, pivotOption{Value: string(m), Label: p.T(m.Label()), Selected: m == q.Measure})
 	}

@@ -228,3 +228,56 @@ func TestPivotScreenshot(t *testing.T) {
 	}
 	browser.Screenshot(ctx, t, "analysis-pivot-own-country")
 }
+
+// TestPivotSort: rows by label, or by value largest first; the choice is
+// in the form and the permalink.
+func TestPivotSort(t *testing.T) {
+	app := pivotApp(t)
+	c := app.SignIn(t, "reporter")
+	rowRE := regexp.MustCompile(`<th scope="row">([^<]+)</th>`)
+	for _, tc := range []struct {
+		sort string
+		want []string
+	}{
+		{"", []string{"2025-03", "2025-04"}},
+		{"keys", []string{"2025-03", "2025-04"}},
+		{"value", []string{"2025-03", "2025-04"}},
+	} {
+		t.Run("sort="+tc.sort, func(t *testing.T) {
+			_, body := c.Get(t, "/analysis/pivot?measure=incidents&rows=period.month&filter.country=TH&sort="+tc.sort)
+			var got []string
+			for _, m := range rowRE.FindAllStringSubmatch(body, -1) {
+				if m[1] != "Total" {
+					got = append(got, m[1])
+				}
+			}
+			if strings.Join(got, ",") != strings.Join(tc.want, ",") {
+				t.Errorf("rows %v, want %v", got, tc.want)
+			}
+			sel := `<option value="` + tc.sort + `" selected>`
+			if tc.sort == "" {
+				sel = `<option value="keys" selected>`
+			}
+			if !strings.Contains(body, sel) {
+				t.Errorf("the form does not keep sort=%q", tc.sort)
+			}
+		})
+	}
+	// By value, the larger row first whatever its label: May's three
+	// before April's two.
+	for _, ref := range []string{"TH-P-X", "TH-P-Y", "TH-P-Z"} {
+		newIncident(t, app, ref, func(inc *vrs.Incident) { inc.DetectedOn, inc.ReportedOn = "2025-05-02", "2025-05-02" })
+	}
+	for sort, want := range map[string]string{"value": "2025-03,2025-05,2025-04", "keys": "2025-03,2025-04,2025-05"} {
+		_, body := c.Get(t, "/analysis/pivot?measure=incidents&rows=period.month&filter.country=TH&sort="+sort)
+		var got []string
+		for _, m := range rowRE.FindAllStringSubmatch(body, -1) {
+			if m[1] != "Total" {
+				got = append(got, m[1])
+			}
+		}
+		if strings.Join(got, ",") != want {
+			t.Errorf("sort=%s: rows %v, want %s", sort, got, want)
+		}
+	}
+}
