@@ -14,11 +14,20 @@ import (
 // per dimension as small integers (0 is "" in every dimension: not
 // recorded), so that counting compares integers and indexes arrays.
 type Cube struct {
-	mu    sync.RWMutex
-	recs  []rec
-	slot  map[int64]int32 // incident id → index in recs
-	free  []int32
-	dicts [dimCount]dict
+	mu   sync.RWMutex
+	recs []rec
+	// ids and agencies are per slot, apart from recs: only the access rule
+	// and drill-down read them.
+	ids, agencies []int64
+	// vals, persons and fees hold every record's lists, each record's
+	// contiguous; garbage counts the elements of records since replaced.
+	vals    []uint16
+	persons []prec
+	fees    []frec
+	garbage int
+	slot    map[int64]int32 // incident id → index in recs
+	free    []int32
+	dicts   [dimCount]dict
 	// shares interns the partner lists of records distributed to partners.
 	shares    [][2]any
 	shareKeys map[string]uint32
@@ -42,21 +51,27 @@ type logEntry struct {
 
 const logMax = 1 << 16
 
-// rec is one incident. vals holds the keys of the multi-valued incident
-// dimensions (nvals of each, in the order of multiDims) and then each
-// person's nationalities and exploitation forms.
+// rec is one incident, small so that a query scans little memory. Its
+// values start at Cube.vals[voff]: the keys of the multi-valued incident
+// dimensions (nvals of each, in the order of multiDims), then each
+// person's nationalities and exploitation forms; its np persons start at
+// Cube.persons[poff], its nf fees at Cube.fees[foff].
 type rec struct {
-	live    bool
-	id      int64
-	agency  int64
-	day     int32 // days since 1970-01-01
-	country uint16
-	typ     uint16
-	status  uint16
-	dist    uint16
-	agencyK uint16 // the agency id's key in the agency dimension
-	shares  uint32 // index in Cube.shares, 0: none
-	nvals   [len(multiDims)]uint8
+	live             bool
+	day              int32 // days since 1970-01-01
+	country          uint16
+	typ              uint16
+	status           uint16
+	dist             uint16
+	agencyK          uint16 // the agency id's key in the agency dimension
+	shares           uint32 // index in Cube.shares, 0: none
+	nvals            [len(multiDims)]uint8
+	voff, poff, foff uint32
+	np, nf           uint16
+}
+
+// staged are a record's lists before they join the cube's.
+type staged struct {
 	vals    []uint16
 	persons []prec
 	fees    []frec
@@ -64,7 +79,7 @@ type rec struct {
 
 type prec struct {
 	role, sex, age, status uint16
-	off                    uint16 // first nationality in rec.vals
+	off                    uint16 // first nationality, from the record's voff
 	nnat, nexp             uint8
 	weight                 int32
 }
@@ -200,11 +215,51 @@ func (c *Cube) Apply(changes []Change) error {
 		}
 		c.seq = max(c.seq, ch.Seq)
 	}
+	if c.garbage > 1<<16 && c.garbage > (len(c.vals)+len(c.persons)+len(c.fees))/2 {
+		c.compact()
+	}
 	return first
+}
+
+// valCount is how many values a record holds in Cube.vals.
+func (c *Cube) valCount(r *rec) int {
+	n := 0
+	for _, v := range r.nvals {
+		n += int(v)
+	}
+	for _, p := range c.persons[r.poff : r.poff+uint32(r.np)] {
+		n += int(p.nnat) + int(p.nexp)
+	}
+	return n
+}
+
+// compact copies the lists of the live records, in slot order, into new
+// arrays, leaving out those of records replaced or removed.
+func (c *Cube) compact() {
+	var vals []uint16
+	var persons []prec
+	var fees []frec
+	for i := range c.recs {
+		r := &c.recs[i]
+		if !r.live {
+			continue
+		}
+		nv := c.valCount(r)
+		v, p, f := uint32(len(vals)), uint32(len(persons)), uint32(len(fees))
+		vals = append(vals, c.vals[r.voff:r.voff+uint32(nv)]...)
+		persons = append(persons, c.persons[r.poff:r.poff+uint32(r.np)]...)
+		fees = append(fees, c.fees[r.foff:r.foff+uint32(r.nf)]...)
+		r.voff, r.poff, r.foff = v, p, f
+	}
+	c.vals, c.persons, c.fees, c.garbage = vals, persons, fees, 0
 }
 
 func (c *Cube) apply(ch Change) error {
 	s, had := c.slot[ch.ID]
+	if had {
+		old := &c.recs[s]
+		c.garbage += int(old.np) + int(old.nf) + c.valCount(old)
+	}
 	if ch.Unit == nil {
 		if had {
 			c.recs[s] = rec{}
@@ -214,7 +269,7 @@ func (c *Cube) apply(ch Change) error {
 		}
 		return nil
 	}
-	r, err := c.rec(ch.ID, ch.Unit)
+	r, st, err := c.rec(ch.Unit)
 	if err != nil {
 		return err
 	}
@@ -224,10 +279,14 @@ func (c *Cube) apply(ch Change) error {
 		} else {
 			s = int32(len(c.recs))
 			c.recs = append(c.recs, rec{})
+			c.ids = append(c.ids, 0)
+			c.agencies = append(c.agencies, 0)
 		}
 		c.slot[ch.ID] = s
 	}
-	c.recs[s] = r
+	r.voff, r.poff, r.foff = uint32(len(c.vals)), uint32(len(c.persons)), uint32(len(c.fees))
+	c.vals, c.persons, c.fees = append(c.vals, st.vals...), append(c.persons, st.persons...), append(c.fees, st.fees...)
+	c.recs[s], c.ids[s], c.agencies[s] = r, ch.ID, ch.Unit.Ref.AgencyID
 	c.minDay, c.maxDay = min(c.minDay, r.day), max(c.maxDay, r.day)
 	c.logged(s)
 	return nil
@@ -279,7 +338,8 @@ func Usable(u *Unit) bool {
 }
 
 // rec interns a unit.
-func (c *Cube) rec(id int64, u *Unit) (rec, error) {
+func (c *Cube) rec(u *Unit) (rec, staged, error) {
+	var st staged
 	ok := true
 	in := func(d int, s string) uint16 {
 		v, fits := c.dicts[d].id(s)
@@ -288,12 +348,12 @@ func (c *Cube) rec(id int64, u *Unit) (rec, error) {
 	}
 	day, dayOK := dayOf(u.Ref.DetectedOn)
 	if !dayOK || len(u.Persons) > 1<<15 || len(u.Fees) > 1<<15 {
-		return rec{}, errUnit
+		return rec{}, st, errUnit
 	}
 	if _, seen := c.dates[day]; !seen {
 		c.dates[day] = u.Ref.DetectedOn
 	}
-	r := rec{live: true, id: id, agency: u.Ref.AgencyID, day: day, country: in(dCountry, u.Ref.Country),
+	r := rec{live: true, day: day, country: in(dCountry, u.Ref.Country),
 		typ: in(dType, string(u.Ref.Type)), status: in(dStatus, string(u.Ref.Status)), dist: in(dDist, string(u.Ref.Distribution)),
 		agencyK: in(dAgency, strconv.FormatInt(u.Ref.AgencyID, 10))}
 	if len(u.Ref.ShareCountries) > 0 || len(u.Ref.ShareGroups) > 0 {
@@ -309,35 +369,36 @@ func (c *Cube) rec(id int64, u *Unit) (rec, error) {
 	for i, vs := range u.Multi {
 		vs = distinct(vs)
 		if len(vs) > 255 {
-			return rec{}, errUnit
+			return rec{}, st, errUnit
 		}
 		r.nvals[i] = uint8(len(vs))
 		for _, v := range vs {
-			r.vals = append(r.vals, in(dOrigin+i, v))
+			st.vals = append(st.vals, in(dOrigin+i, v))
 		}
 	}
 	for _, p := range u.Persons {
 		nat, exp := distinct(p.Nationalities), distinct(p.Exploitation)
-		if len(nat) > 255 || len(exp) > 255 || len(r.vals) >= 1<<16-512 {
-			return rec{}, errUnit
+		if len(nat) > 255 || len(exp) > 255 || len(st.vals) >= 1<<16-512 {
+			return rec{}, st, errUnit
 		}
 		pr := prec{role: in(dRole, p.Role), sex: in(dSex, p.Sex), age: in(dAge, p.AgeGroup), status: in(dPStatus, p.Status),
-			off: uint16(len(r.vals)), nnat: uint8(len(nat)), nexp: uint8(len(exp)), weight: p.Weight}
+			off: uint16(len(st.vals)), nnat: uint8(len(nat)), nexp: uint8(len(exp)), weight: p.Weight}
 		for _, v := range nat {
-			r.vals = append(r.vals, in(dNationality, v))
+			st.vals = append(st.vals, in(dNationality, v))
 		}
 		for _, v := range exp {
-			r.vals = append(r.vals, in(dExploitation, v))
+			st.vals = append(st.vals, in(dExploitation, v))
 		}
-		r.persons = append(r.persons, pr)
+		st.persons = append(st.persons, pr)
 	}
 	for _, f := range u.Fees {
-		r.fees = append(r.fees, frec{currency: in(dCurrency, f.Currency), payer: int16(f.Payer), year: int16(f.Year), amount: f.Amount})
+		st.fees = append(st.fees, frec{currency: in(dCurrency, f.Currency), payer: int16(f.Payer), year: int16(f.Year), amount: f.Amount})
 	}
 	if !ok {
-		return rec{}, errUnit
+		return rec{}, st, errUnit
 	}
-	return r, nil
+	r.np, r.nf = uint16(len(st.persons)), uint16(len(st.fees))
+	return r, st, nil
 }
 
 // distinct drops "" and repeats: a dimension's keys are the distinct
@@ -379,9 +440,10 @@ func joinInts(is []int64) string {
 	return string(b)
 }
 
-// ref rebuilds the access attributes of a record.
-func (c *Cube) ref(r *rec) access.IncidentRef {
-	ref := access.IncidentRef{ID: r.id, AgencyID: r.agency, Country: c.dicts[dCountry].key(r.country),
+// ref rebuilds the access attributes of the record in slot s.
+func (c *Cube) ref(s int32) access.IncidentRef {
+	r := &c.recs[s]
+	ref := access.IncidentRef{ID: c.ids[s], AgencyID: c.agencies[s], Country: c.dicts[dCountry].key(r.country),
 		Status: vrs.IncidentStatus(c.dicts[dStatus].key(r.status)), Type: vrs.IncidentType(c.dicts[dType].key(r.typ)),
 		DetectedOn: c.dates[r.day], Distribution: vrs.Distribution(c.dicts[dDist].key(r.dist))}
 	if r.shares != 0 {

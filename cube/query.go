@@ -208,16 +208,18 @@ func (k *counter) keysInto(d int, r *rec, pr *prec, f *frec, out []uint32) []uin
 		for j := range i {
 			off += int(r.nvals[j])
 		}
-		for _, v := range r.vals[off : off+int(r.nvals[i])] {
+		base := int(r.voff) + off
+		for _, v := range k.c.vals[base : base+int(r.nvals[i])] {
 			out = append(out, uint32(v))
 		}
 	case d == dNationality:
-		for _, v := range r.vals[int(pr.off) : int(pr.off)+int(pr.nnat)] {
+		start := int(r.voff) + int(pr.off)
+		for _, v := range k.c.vals[start : start+int(pr.nnat)] {
 			out = append(out, uint32(v))
 		}
 	case d == dExploitation:
-		start := int(pr.off) + int(pr.nnat)
-		for _, v := range r.vals[start : start+int(pr.nexp)] {
+		start := int(r.voff) + int(pr.off) + int(pr.nnat)
+		for _, v := range k.c.vals[start : start+int(pr.nexp)] {
 			out = append(out, uint32(v))
 		}
 	case d == dSex:
@@ -340,6 +342,8 @@ func (k *counter) add(ts []uint64, v float64) {
 // record counts one record; it reports whether it counted anything.
 func (k *counter) record(r *rec) bool {
 	p := k.p
+	persons := k.c.persons[r.poff : r.poff+uint32(r.np)]
+	fees := k.c.fees[r.foff : r.foff+uint32(r.nf)]
 	if r.day < p.lo || r.day > p.hi || !p.dayOK[r.day-p.lo] {
 		return false
 	}
@@ -353,11 +357,11 @@ func (k *counter) record(r *rec) bool {
 		ts := k.it
 		if p.uses[vrs.LevelPerson] {
 			k.pt = k.pt[:0]
-			if len(r.persons) == 0 {
+			if len(persons) == 0 {
 				k.pt, _ = k.tuples(k.pt, vrs.LevelPerson, r, &k.none, nil)
 			}
-			for i := range r.persons {
-				k.pt, _ = k.tuples(k.pt, vrs.LevelPerson, r, &r.persons[i], nil)
+			for i := range persons {
+				k.pt, _ = k.tuples(k.pt, vrs.LevelPerson, r, &persons[i], nil)
 			}
 			k.ts2 = append(k.ts2[:0], k.cross(ts, k.pt)...)
 			ts = k.ts2
@@ -365,18 +369,18 @@ func (k *counter) record(r *rec) bool {
 		if p.uses[vrs.LevelPayment] {
 			k.ft = k.ft[:0]
 			none := frec{}
-			if len(r.fees) == 0 {
+			if len(fees) == 0 {
 				k.ft, _ = k.tuples(k.ft, vrs.LevelPayment, r, nil, &none)
 			}
-			for i := range r.fees {
-				k.ft, _ = k.tuples(k.ft, vrs.LevelPayment, r, nil, &r.fees[i])
+			for i := range fees {
+				k.ft, _ = k.tuples(k.ft, vrs.LevelPayment, r, nil, &fees[i])
 			}
 			ts = k.cross(ts, k.ft)
 		}
 		k.add(ts, 1)
 	case vrs.LevelPerson:
-		for i := range r.persons {
-			pr := &r.persons[i]
+		for i := range persons {
+			pr := &persons[i]
 			if !p.counted(pr) {
 				continue
 			}
@@ -386,11 +390,11 @@ func (k *counter) record(r *rec) bool {
 			}
 		}
 	case vrs.LevelPayment:
-		for i := range r.fees {
-			f := &r.fees[i]
+		for i := range fees {
+			f := &fees[i]
 			payer := &k.none
 			if f.payer >= 0 {
-				payer = &r.persons[f.payer]
+				payer = &persons[f.payer]
 			}
 			var ok bool
 			if k.pt, ok = k.tuples(k.pt[:0], vrs.LevelPerson, r, payer, nil); !ok {
@@ -428,7 +432,7 @@ const workers = 2
 
 // count runs fn over the share of records of each worker, for the
 // records whose granularity is at least least.
-func (c *Cube) count(p *plan, gran []int8, least vrs.Granularity, each func(w int, k *counter, r *rec)) []*counter {
+func (c *Cube) count(p *plan, gran []int8, least vrs.Granularity, each func(w, i int, k *counter, r *rec)) []*counter {
 	ks := make([]*counter, workers)
 	var wg sync.WaitGroup
 	n := len(c.recs)
@@ -440,7 +444,7 @@ func (c *Cube) count(p *plan, gran []int8, least vrs.Granularity, each func(w in
 			for i := lo; i < hi; i++ {
 				r := &c.recs[i]
 				if r.live && vrs.Granularity(gran[i]) >= least {
-					each(w, k, r)
+					each(w, i, k, r)
 				}
 			}
 		})
@@ -456,7 +460,7 @@ func (c *Cube) Query(q vrs.StatQuery, v Viewer) *vrs.StatResult {
 	defer c.mu.RUnlock()
 	gran := c.visibility(v)
 	p := c.compile(q)
-	ks := c.count(p, gran, vrs.GranAggregate, func(_ int, k *counter, r *rec) { k.record(r) })
+	ks := c.count(p, gran, vrs.GranAggregate, func(_, _ int, k *counter, r *rec) { k.record(r) })
 	total := ks[0]
 	for _, k := range ks[1:] {
 		total.cells.merge(k.cells)
@@ -491,9 +495,9 @@ func (c *Cube) Records(q vrs.StatQuery, v Viewer, least vrs.Granularity) []Hit {
 	gran := c.visibility(v)
 	p := c.compile(q)
 	hits := make([][]Hit, workers)
-	c.count(p, gran, least, func(w int, k *counter, r *rec) {
+	c.count(p, gran, least, func(w, i int, k *counter, r *rec) {
 		if k.record(r) {
-			hits[w] = append(hits[w], Hit{ID: r.id, Day: c.dates[r.day]})
+			hits[w] = append(hits[w], Hit{ID: c.ids[i], Day: c.dates[r.day]})
 		}
 	})
 	return slices.Concat(hits...)

@@ -72,7 +72,7 @@ func (c *Cube) granOf(v Viewer, s int32) int8 {
 	if !r.live {
 		return 0
 	}
-	return int8(v.Gran(c.ref(r)))
+	return int8(v.Gran(c.ref(s)))
 }
 
 // granAll applies the rule to every record, on every worker.
