@@ -42,7 +42,8 @@ type plan struct {
 	uses     [3]bool
 	lo, hi   int32  // days counted, inclusive
 	dayOK    []bool // from lo: the period filters
-	counts   []bool // person measures: by role and status, see counted
+	// roleOK and statusOK say which persons a person measure counts, by
+	// role or by status (see counted).
 	roleOK   []bool
 	statusOK []bool
 }
