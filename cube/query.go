@@ -35,13 +35,13 @@ type filter struct {
 
 // plan is a query compiled against the cube's dictionaries.
 type plan struct {
-	q        vrs.StatQuery
-	pos      []position
-	nrows    int
-	filters  []filter
-	uses     [3]bool
-	lo, hi   int32  // days counted, inclusive
-	dayOK    []bool // from lo: the period filters
+	q       vrs.StatQuery
+	pos     []position
+	nrows   int
+	filters []filter
+	uses    [3]bool
+	lo, hi  int32  // days counted, inclusive
+	dayOK   []bool // from lo: the period filters
 	// roleOK and statusOK say which persons a person measure counts, by
 	// role or by status (see counted).
 	roleOK   []bool
