@@ -89,25 +89,7 @@ func (t *tx) statBuild(id int64, onlyNew bool) error {
 	inc.AgencyID, inc.Country, inc.DetectedOn = columns.AgencyID, columns.Country, columns.DetectedOn
 	inc.Type, inc.Status, inc.Distribution = vrs.IncidentType(typ), vrs.IncidentStatus(status), vrs.Distribution(dist)
 	inc.ShareCountries, inc.ShareGroups = nil, nil
-	rows, err := t.QueryContext(t.ctx, `SELECT country, 0 FROM incident_share_countries WHERE incident_id = $1
-		UNION ALL SELECT '', group_id FROM incident_share_groups WHERE incident_id = $1 ORDER BY 1, 2`, id)
-	if err != nil {
-		return err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var c string
-		var g int64
-		if err := rows.Scan(&c, &g); err != nil {
-			return err
-		}
-		if c != "" {
-			inc.ShareCountries = append(inc.ShareCountries, c)
-		} else {
-			inc.ShareGroups = append(inc.ShareGroups, g)
-		}
-	}
-	if err := rows.Err(); err != nil {
+	if err := loadShares(t.ctx, t.Tx, inc); err != nil {
 		return err
 	}
 	seq, err := t.statNext()

@@ -54,9 +54,9 @@ type pivotRow struct {
 
 type pivotData struct {
 	RowDims, ColDims, Measures, Sorts []pivotOption
-	Filters                    []pivotFilter
-	From, To                   string
-	Errs                       map[string]string
+	Filters                           []pivotFilter
+	From, To                          string
+	Errs                              map[string]string
 	// A query that ran.
 	Ran, TooLarge, Protected, HasCols, Secondary bool
 	Caption, RowHead, Primary                    string
@@ -340,13 +340,19 @@ func (s *Server) pivotTable(p *page, d *pivotData, t *pivot.Table) {
 	}
 }
 
-// pivotChart is a bar chart of a one-dimensional table, stacked bars of a
-// two-dimensional one; a withheld value is no bar (null), and "<5" in the
-// chart's table.
-func pivotChart(p *page, d *pivotData, t *pivot.Table) *chartSpecJSON {
+// pivotChart is the bar chart of the pivot page's table.
+func pivotChart(_ *page, d *pivotData, t *pivot.Table) *chartSpecJSON {
+	return barChart(t, d.Rows, d.RowHead, d.Caption, d.ColLabels)
+}
+
+// barChart is a bar chart of a one-dimensional table, stacked bars of a
+// two-dimensional one, with rows laid out as the page shows them: a
+// withheld value is no bar (null), and its mark in the chart's table.
+func barChart(t *pivot.Table, rows []pivotRow, rowHead, caption string, colLabels []string) *chartSpecJSON {
 	c := &chartSpecJSON{}
+	hasCols := len(t.Query.Cols) > 0
 	var cats []string
-	for _, r := range d.Rows {
+	for _, r := range rows {
 		cats = append(cats, r.Label)
 	}
 	value := func(e pivot.Entry) any {
@@ -356,11 +362,11 @@ func pivotChart(p *page, d *pivotData, t *pivot.Table) *chartSpecJSON {
 		return nil
 	}
 	var series []any
-	c.Table.Columns = []string{d.RowHead}
+	c.Table.Columns = []string{rowHead}
 	for j := range t.ColKeys {
-		name := d.Caption
-		if d.HasCols {
-			name = d.ColLabels[j]
+		name := caption
+		if hasCols {
+			name = colLabels[j]
 		}
 		c.Table.Columns = append(c.Table.Columns, name)
 		var data []any
@@ -368,12 +374,12 @@ func pivotChart(p *page, d *pivotData, t *pivot.Table) *chartSpecJSON {
 			data = append(data, value(t.Cells[i][j]))
 		}
 		sr := map[string]any{"type": "bar", "name": name, "data": data}
-		if d.HasCols {
+		if hasCols {
 			sr["stack"] = "total"
 		}
 		series = append(series, sr)
 	}
-	for _, r := range d.Rows {
+	for _, r := range rows {
 		row := []any{r.Label}
 		for _, c := range r.Cells {
 			row = append(row, c.Text)
@@ -388,7 +394,7 @@ func pivotChart(p *page, d *pivotData, t *pivot.Table) *chartSpecJSON {
 		"yAxis":   map[string]any{"type": "category", "data": cats, "inverse": true, "axisLabel": map[string]any{"width": 140, "overflow": "truncate"}},
 		"series":  series,
 	}
-	if d.HasCols {
+	if hasCols {
 		c.Option["legend"] = map[string]any{"top": 0, "type": "scroll"}
 	}
 	return c

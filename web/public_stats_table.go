@@ -18,26 +18,12 @@ import (
 // larger one is offered as a download only.
 const publicMaxRows, publicMaxCols = 200, 50
 
-type publicCell struct {
-	Text     string
-	Withheld bool
-}
-
-type publicRow struct {
-	Label string
-	Cells []publicCell
-	Total publicCell
-}
-
-// publicChart is what charts.js draws: an ECharts option and the data as
-// a table (its CSV download).
-type publicChart struct {
-	Option map[string]any `json:"option"`
-	Table  struct {
-		Columns []string `json:"columns"`
-		Rows    [][]any  `json:"rows"`
-	} `json:"table"`
-}
+// The public page lays its tables out as the pivot page does.
+type (
+	publicCell  = pivotCell
+	publicRow   = pivotRow
+	publicChart = chartSpecJSON
+)
 
 // publicTable is one table of the page with its chart and downloads.
 type publicTable struct {
@@ -143,60 +129,9 @@ func (pt *publicTable) cell(p *page, e pivot.Entry) publicCell {
 	return publicCell{Text: pt.Primary, Withheld: true}
 }
 
-// publicColors follow app.css: the brand blue first.
-var publicColors = []string{"#0b5cad", "#e07b00", "#2a9d8f", "#b42318", "#7b61ff", "#5b6675"}
-
-// publicBars is a bar chart of a one-dimensional table, stacked bars of a
-// two-dimensional one; a withheld value is no bar (null), and "<k" in the
-// chart's data table.
+// publicBars is the bar chart of a table of the page.
 func publicBars(pt *publicTable) *publicChart {
-	t := pt.table
-	c := &publicChart{}
-	var cats []string
-	for _, r := range pt.Rows {
-		cats = append(cats, r.Label)
-	}
-	var series []any
-	c.Table.Columns = []string{pt.RowHead}
-	for j := range t.ColKeys {
-		name := pt.Caption
-		if pt.HasCols {
-			name = pt.ColLabels[j]
-		}
-		c.Table.Columns = append(c.Table.Columns, name)
-		var data []any
-		for i := range t.RowKeys {
-			if v, ok := t.Cells[i][j].Shown(); ok {
-				data = append(data, v)
-			} else {
-				data = append(data, nil)
-			}
-		}
-		sr := map[string]any{"type": "bar", "name": name, "data": data}
-		if pt.HasCols {
-			sr["stack"] = "total"
-		}
-		series = append(series, sr)
-	}
-	for _, r := range pt.Rows {
-		row := []any{r.Label}
-		for _, cell := range r.Cells {
-			row = append(row, cell.Text)
-		}
-		c.Table.Rows = append(c.Table.Rows, row)
-	}
-	c.Option = map[string]any{
-		"color":   publicColors,
-		"grid":    map[string]any{"left": 56, "right": 24, "top": 40, "bottom": 40, "containLabel": true},
-		"tooltip": map[string]any{"trigger": "axis"},
-		"xAxis":   map[string]any{"type": "value"},
-		"yAxis":   map[string]any{"type": "category", "data": cats, "inverse": true, "axisLabel": map[string]any{"width": 140, "overflow": "truncate"}},
-		"series":  series,
-	}
-	if pt.HasCols {
-		c.Option["legend"] = map[string]any{"top": 0, "type": "scroll"}
-	}
-	return c
+	return barChart(pt.table, pt.Rows, pt.RowHead, pt.Caption, pt.ColLabels)
 }
 
 // publicMap is the choropleth of a table by country codes: a withheld
