@@ -3,11 +3,8 @@ package web
 import (
 	"io"
 	"strconv"
-	"strings"
 
-	"vrs"
 	"vrs/pivot"
-	"vrs/refdata"
 )
 
 // The public page lays its tables out itself rather than through the
@@ -52,22 +49,6 @@ func (t *publicTable) Drawn() *publicChart {
 	return t.Chart
 }
 
-// publicKeyLabel names the keys of a row or column for people.
-func publicKeyLabel(p *page, dims []vrs.StatDimension, keys []string) string {
-	parts := make([]string, len(keys))
-	for i, k := range keys {
-		switch l := refdata.CodeLabel(dims[i].CodeList(), k); {
-		case k == "":
-			parts[i] = p.T("label.stats_not_recorded")
-		case l != "":
-			parts[i] = l
-		default:
-			parts[i] = k
-		}
-	}
-	return strings.Join(parts, " · ")
-}
-
 // publicTableOf lays a protected table out with its bar chart and the
 // links of its downloads.
 func (s *Server) publicTableOf(p *page, id, title, intro string, t *pivot.Table) *publicTable {
@@ -90,10 +71,10 @@ func (s *Server) publicTableOf(p *page, id, title, intro string, t *pivot.Table)
 		return pt
 	}
 	for _, ck := range t.ColKeys {
-		pt.ColLabels = append(pt.ColLabels, publicKeyLabel(p, q.Cols, ck))
+		pt.ColLabels = append(pt.ColLabels, keyLabel(p, q.Cols, ck))
 	}
 	for i, rk := range t.RowKeys {
-		row := publicRow{Label: publicKeyLabel(p, q.Rows, rk)}
+		row := publicRow{Label: keyLabel(p, q.Rows, rk)}
 		for j := range t.ColKeys {
 			row.Cells = append(row.Cells, pt.cell(p, t.Cells[i][j]))
 		}
