@@ -85,6 +85,16 @@ func (db *DB) statViewer(ctx context.Context, q vrs.StatQuery) (cube.Viewer, *cu
 	}}, c, nil
 }
 
+// WarmStats brings the statistics cube up to date (on a fresh process:
+// loads it) and returns the number of incidents it holds.
+func (db *DB) WarmStats(ctx context.Context) (int, error) {
+	c, err := db.cubeNow(ctx)
+	if err != nil {
+		return 0, err
+	}
+	return c.Len(), nil
+}
+
 // cubeBatch is how many stat_units rows the cube reads at a time.
 var cubeBatch = 20000
 
