@@ -74,7 +74,7 @@ func checkAnalysisRow(t *testing.T, cells []string, runs int, raw bool) {
 
 var (
 	overallRE = regexp.MustCompile(`Overall p95 of (\d+) runs through Stats: ([\d.]+) ms`)
-	writeRE   = regexp.MustCompile(`(?m)^\| (CreateIncident, 3 goroutines|BulkCreateIncidents, chunks of \d+) \| (?:kept|off) \| 16 \| (\d+) \| ([\d.]+) \| (\d+) \| (\d+) \| (?:[+-]\d+\.\d%)? \|$`)
+	writeRE   = regexp.MustCompile(`(?m)^\| (CreateIncident, 3 goroutines|BulkCreateIncidents, chunks of \d+) \| (?:kept|off) \| 32 \| (\d+) \| ([\d.]+) \| (\d+) \| (\d+) \| (?:[+-]\d+\.\d%)? \|$`)
 )
 
 // TestBenchAnalysis generates a small data set, times every query on it,
@@ -82,7 +82,7 @@ var (
 func TestBenchAnalysis(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "bench")
 	r := vrsRun(t, "", "bench", "analysis", "--persons", "2000", "--data-dir", dir, "--repeat", "2", "--raw-repeat", "1",
-		"--writes", "32", "--write-clients", "3")
+		"--writes", "64", "--write-clients", "3")
 	if r.code != 0 {
 		t.Fatalf("exit %d:\n%s\n%s", r.code, r.stdout, r.stderr)
 	}
@@ -121,7 +121,7 @@ func TestBenchAnalysis(t *testing.T) {
 	}
 	writes := writeRE.FindAllStringSubmatch(r.stdout, -1)
 	if len(writes) != 4 {
-		t.Fatalf("want 4 rows of writes of 16 incidents (2 paths, with and without the cube):\n%s", r.stdout)
+		t.Fatalf("want 4 rows of writes of 32 incidents (2 paths, with and without the cube):\n%s", r.stdout)
 	}
 	for _, w := range writes {
 		for _, v := range w[2:] {
@@ -130,7 +130,7 @@ func TestBenchAnalysis(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{"persons in 400 incidents (sqlite)", "464 incidents in all (400 of the data set", "per 1,000,000 persons", "| CPUS |"} {
+	for _, want := range []string{"persons in 400 incidents (sqlite)", "528 incidents in all (400 of the data set", "per 1,000,000 persons", "| CPUS |"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, r.stdout)
 		}
