@@ -300,7 +300,7 @@ func (db *DB) CreateIncident(ctx context.Context, inc *vrs.Incident) error {
 		if err := t.writeIndexes(inc.ID, s, false); err != nil {
 			return err
 		}
-		if err := t.statPut(inc); err != nil {
+		if err := t.statPut(inc, true); err != nil {
 			return err
 		}
 		return t.audit(&vrs.AuditEntry{Action: vrs.ActIncidentCreate, ObjectType: "incident", ObjectID: strconv.FormatInt(inc.ID, 10),
@@ -443,7 +443,7 @@ func (t *tx) writeVersion(u *vrs.User, inc *vrs.Incident, s *sealed) error {
 	if err := t.writeIndexes(inc.ID, s, true); err != nil {
 		return err
 	}
-	return t.statPut(inc)
+	return t.statPut(inc, false)
 }
 
 // transitions says which status changes exist, who makes them, and what

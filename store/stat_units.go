@@ -7,6 +7,8 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
+	"strings"
 	"sync/atomic"
 
 	"vrs"
@@ -28,35 +30,47 @@ var cubeOff atomic.Bool
 func SetCubeMaintenance(on bool) bool { return !cubeOff.Swap(!on) }
 
 const (
-	statNextSQL = `UPDATE stat_seq SET seq = seq + 1 WHERE id = 1 RETURNING seq`
+	statNextSQL     = `UPDATE stat_seq SET seq = seq + 1 WHERE id = 1 RETURNING seq`
+	statNextLiteSQL = `SELECT COALESCE(MAX(seq), 0) + 1 FROM stat_units`
 	statPutSQL  = `INSERT INTO stat_units (incident_id, seq, unit) VALUES ($1, $2, $3)
 		ON CONFLICT (incident_id) DO UPDATE SET seq = excluded.seq, unit = excluded.unit`
 	statRowSQL = `SELECT agency_id, country, type, status, detected_on, distribution FROM incidents WHERE id = $1`
 )
 
-func init() { hotWrites = append(hotWrites, statNextSQL, statPutSQL, statRowSQL) }
+func init() { hotWrites = append(hotWrites, statNextLiteSQL, statPutSQL, statRowSQL) }
 
-// statNext takes the next sequence number. On PostgreSQL the row stays
-// locked until the transaction ends, so numbers commit in order.
+// statNext takes the next sequence number. On PostgreSQL the counter's
+// row stays locked until the transaction ends, so numbers commit in
+// order. SQLite has one writer, which makes the largest number stored so
+// far plus one enough, read from the index without writing a page.
+// (Rows are never removed and a row's number only grows, so no number
+// goes back below one a reader has seen.)
 func (t *tx) statNext() (int64, error) {
+	q := statNextSQL
+	if t.db.dialect == sqliteDialect {
+		q = statNextLiteSQL
+	}
 	var seq int64
-	err := t.queryRow(statNextSQL).Scan(&seq)
+	err := t.queryRow(q).Scan(&seq)
 	return seq, err
 }
 
 // statPut writes the unit of an incident just written: its content from
-// inc, its access attributes from the row as stored.
-func (t *tx) statPut(inc *vrs.Incident) error {
+// inc, its access attributes from the row as stored, or from inc when
+// asWritten says they are those just inserted.
+func (t *tx) statPut(inc *vrs.Incident, asWritten bool) error {
 	if cubeOff.Load() {
 		return nil
 	}
 	u := cube.UnitOf(inc)
-	r := &u.Ref
-	var typ, status, dist string
-	if err := t.queryRow(statRowSQL, inc.ID).Scan(&r.AgencyID, &r.Country, &typ, &status, &r.DetectedOn, &dist); err != nil {
-		return err
+	if !asWritten {
+		r := &u.Ref
+		var typ, status, dist string
+		if err := t.queryRow(statRowSQL, inc.ID).Scan(&r.AgencyID, &r.Country, &typ, &status, &r.DetectedOn, &dist); err != nil {
+			return err
+		}
+		r.Type, r.Status, r.Distribution = vrs.IncidentType(typ), vrs.IncidentStatus(status), vrs.Distribution(dist)
 	}
-	r.Type, r.Status, r.Distribution = vrs.IncidentType(typ), vrs.IncidentStatus(status), vrs.Distribution(dist)
 	seq, err := t.statNext()
 	if err != nil {
 		return err
@@ -129,11 +143,43 @@ func (t *tx) statPutBulk(incs []*vrs.Incident) error {
 		return err
 	}
 	rows := make([][]any, len(incs))
+	ids := make([][]any, len(incs))
 	for i, inc := range incs {
 		rows[i] = []any{inc.ID, seq, cube.UnitOf(inc).Encode()}
+		ids[i] = []any{inc.ID}
 	}
-	return t.insertRows(`INSERT INTO stat_units (incident_id, seq, unit) VALUES `, `($%d, $%d, $%d)`,
-		` ON CONFLICT (incident_id) DO UPDATE SET seq = excluded.seq, unit = excluded.unit`, rows)
+	// New incidents have no row, but on SQLite a new incident may take
+	// the id of a deleted draft, whose row says it is gone: that row goes
+	// first, so that the insert needs no conflict clause (which would
+	// give every statement an undo journal).
+	if t.db.dialect == sqliteDialect {
+		if err := t.deleteRows(`DELETE FROM stat_units WHERE incident_id IN (`, ids); err != nil {
+			return err
+		}
+	}
+	tail := ""
+	if t.db.dialect == postgresDialect {
+		tail = ` ON CONFLICT (incident_id) DO UPDATE SET seq = excluded.seq, unit = excluded.unit`
+	}
+	return t.insertRows(`INSERT INTO stat_units (incident_id, seq, unit) VALUES `, `($%d, $%d, $%d)`, tail, rows)
+}
+
+// deleteRows runs head with the ids of rows, 500 at a time, closing the
+// parenthesis it leaves open.
+func (t *tx) deleteRows(head string, rows [][]any) error {
+	for len(rows) > 0 {
+		n := min(len(rows), 500)
+		ph := make([]string, n)
+		args := make([]any, n)
+		for i := range n {
+			ph[i], args[i] = "$"+strconv.Itoa(i+1), rows[i][0]
+		}
+		if _, err := t.exec(head+strings.Join(ph, ", ")+")", args...); err != nil {
+			return err
+		}
+		rows = rows[n:]
+	}
+	return nil
 }
 
 // ids runs a query of one integer column.

@@ -121,6 +121,22 @@ func TestAnalystJourneyBrowser(t *testing.T) {
 			t.Errorf("%s: nothing drawn (%v)", id, err)
 		}
 	}
+	// Tooltips show under the Content-Security-Policy (no inline style):
+	// any violation would be a console error, checked at the end.
+	tips, err := chromedp.Run(ctx, chromedp.Evaluate[[]string](`["chart-sankey", "chart-flows", "chart-map"].map(id => {
+		const c = echarts.getInstanceByDom(document.querySelector("#" + id + " .chart-canvas"));
+		c.dispatchAction({type: "showTip", seriesIndex: 0, dataIndex: 0});
+		const tip = document.querySelector("#" + id + " .chart-canvas > div:last-child");
+		return tip ? tip.textContent : "";
+	})`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, tip := range tips {
+		if !strings.Contains(tip, ":") {
+			t.Errorf("tooltip %d shows %q", i, tip)
+		}
+	}
 	browser.Screenshot(ctx, t, "journey-dashboard-flows")
 	t.Run("DownloadFlowMap", func(t *testing.T) { checkDashDownload(ctx, t, "chart-flows", "png") })
 	t.Run("DownloadSankey", func(t *testing.T) { checkDashDownload(ctx, t, "chart-sankey", "svg") })

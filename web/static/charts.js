@@ -92,9 +92,16 @@
         g.nameProperty = "code";
       }
     });
+    // ECharts' own tooltips mark each series with an inline style, which
+    // the Content-Security-Policy refuses: every tooltip is ours.
+    // An item's tooltip also gets an arrow drawn with an inline style,
+    // unless the tooltip is confined to the chart.
     var tip = option.tooltip;
-    if (tip && tip.trigger === "axis" && !tip.formatter) {
-      tip.formatter = axisTooltip;
+    if (tip && !tip.formatter) {
+      tip.formatter = tip.trigger === "axis" ? axisTooltip : itemTooltip;
+    }
+    if (tip && tip.confine === undefined) {
+      tip.confine = true;
     }
     [].concat(option.series || []).forEach(function (s) {
       if (s.type === "map" && s.map === "world") {
@@ -187,11 +194,24 @@
       }
       var row = document.createElement("div");
       var v = withheld(p) || (p.value == null || p.value === "" ? "–" : p.value);
-      row.innerHTML = p.marker || ""; // ECharts' own coloured dot
-      row.appendChild(document.createTextNode(p.seriesName + ": " + v));
+      row.textContent = p.seriesName + ": " + v;
       box.appendChild(row);
     });
     return box.innerHTML;
+  }
+
+  // itemTooltip names one item (a country, a flow, a path of the Sankey)
+  // and its value; a point's value is the last of its coordinates.
+  function itemTooltip(p) {
+    var name = p.name;
+    if (p.dataType === "edge" && p.data) {
+      name = p.data.source + " → " + p.data.target;
+    }
+    var v = Array.isArray(p.value) ? p.value[p.value.length - 1] : p.value;
+    v = withheld(p) || (v == null || v === "" ? "–" : v);
+    var el = document.createElement("span");
+    el.textContent = (name ? name + ": " : "") + v;
+    return el.innerHTML;
   }
 
   function mapTooltip(p) {
