@@ -281,3 +281,28 @@ func TestPivotSort(t *testing.T) {
 		}
 	}
 }
+
+// TestSDMXStructure: the structure every SDMX-CSV download refers to is
+// served to anyone, as SDMX-ML 2.1 naming the dataflow and its code lists.
+func TestSDMXStructure(t *testing.T) {
+	app := pivotApp(t)
+	resp, err := http.Get(app.Server.URL + "/public/statistics/sdmx-structure.xml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	if resp.StatusCode != 200 || !strings.HasPrefix(resp.Header.Get("Content-Type"), "application/vnd.sdmx.structure+xml") {
+		t.Fatalf("%d %q", resp.StatusCode, resp.Header.Get("Content-Type"))
+	}
+	for _, want := range []string{"<message:Structure", "<structure:Dataflow", "CL_MEASURE", "FEE_MEDIAN_USD"} {
+		if !strings.Contains(string(body), want) {
+			t.Errorf("structure lacks %q", want)
+		}
+	}
+	c := app.SignIn(t, "reporter")
+	_, page := c.Get(t, "/analysis/pivot?measure=incidents&rows=period.year")
+	if !strings.Contains(page, `href="/public/statistics/sdmx-structure.xml"`) {
+		t.Error("the pivot page does not link the structure")
+	}
+}

@@ -175,6 +175,7 @@ func (s *Server) routes() {
 	s.importRoutes(m)
 	// Published statistics: no sign-in (see public_stats.go).
 	s.publicRoutes(m)
+	m.HandleFunc("GET "+sdmxStructurePath, s.sdmxStructure)
 
 	m.HandleFunc("/", s.notFound)
 }
