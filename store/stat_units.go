@@ -32,7 +32,7 @@ func SetCubeMaintenance(on bool) bool { return !cubeOff.Swap(!on) }
 const (
 	statNextSQL     = `UPDATE stat_seq SET seq = seq + 1 WHERE id = 1 RETURNING seq`
 	statNextLiteSQL = `SELECT COALESCE(MAX(seq), 0) + 1 FROM stat_units`
-	statPutSQL  = `INSERT INTO stat_units (incident_id, seq, unit) VALUES ($1, $2, $3)
+	statPutSQL      = `INSERT INTO stat_units (incident_id, seq, unit) VALUES ($1, $2, $3)
 		ON CONFLICT (incident_id) DO UPDATE SET seq = excluded.seq, unit = excluded.unit`
 	statRowSQL = `SELECT agency_id, country, type, status, detected_on, distribution FROM incidents WHERE id = $1`
 )
