@@ -100,7 +100,9 @@ func (t *tx) statBuild(id int64, onlyNew bool) error {
 	if err := json.Unmarshal(body, inc); err != nil {
 		return &badBody{err}
 	}
-	inc.AgencyID, inc.Country, inc.DetectedOn = columns.AgencyID, columns.Country, columns.DetectedOn
+	// The body was sealed before the row had its id (and for bulk writes
+	// without one): the columns say which incident this is.
+	inc.ID, inc.AgencyID, inc.Country, inc.DetectedOn = id, columns.AgencyID, columns.Country, columns.DetectedOn
 	inc.Type, inc.Status, inc.Distribution = vrs.IncidentType(typ), vrs.IncidentStatus(status), vrs.Distribution(dist)
 	inc.ShareCountries, inc.ShareGroups = nil, nil
 	if err := loadShares(t.ctx, t.Tx, inc); err != nil {
@@ -148,38 +150,52 @@ func (t *tx) statPutBulk(incs []*vrs.Incident) error {
 		rows[i] = []any{inc.ID, seq, cube.UnitOf(inc).Encode()}
 		ids[i] = []any{inc.ID}
 	}
+	if t.db.dialect == postgresDialect {
+		return t.insertRows(`INSERT INTO stat_units (incident_id, seq, unit) VALUES `, `($%d, $%d, $%d)`,
+			` ON CONFLICT (incident_id) DO UPDATE SET seq = excluded.seq, unit = excluded.unit`, rows)
+	}
 	// New incidents have no row, but on SQLite a new incident may take
-	// the id of a deleted draft, whose row says it is gone: that row goes
-	// first, so that the insert needs no conflict clause (which would
-	// give every statement an undo journal).
-	if t.db.dialect == sqliteDialect {
-		if err := t.deleteRows(`DELETE FROM stat_units WHERE incident_id IN (`, ids); err != nil {
+	// the id of a deleted draft, whose row says it is gone. Those rows are
+	// updated one by one (never deleted: the largest seq must never go
+	// back), so that the insert of the others needs no conflict clause,
+	// which would give every statement an undo journal.
+	taken, err := t.existingStatRows(ids)
+	if err != nil {
+		return err
+	}
+	fresh := rows[:0:0]
+	for _, r := range rows {
+		if !taken[r[0].(int64)] {
+			fresh = append(fresh, r)
+			continue
+		}
+		if _, err := t.exec(statPutSQL, r...); err != nil {
 			return err
 		}
 	}
-	tail := ""
-	if t.db.dialect == postgresDialect {
-		tail = ` ON CONFLICT (incident_id) DO UPDATE SET seq = excluded.seq, unit = excluded.unit`
-	}
-	return t.insertRows(`INSERT INTO stat_units (incident_id, seq, unit) VALUES `, `($%d, $%d, $%d)`, tail, rows)
+	return t.insertRows(`INSERT INTO stat_units (incident_id, seq, unit) VALUES `, `($%d, $%d, $%d)`, "", fresh)
 }
 
-// deleteRows runs head with the ids of rows, 500 at a time, closing the
-// parenthesis it leaves open.
-func (t *tx) deleteRows(head string, rows [][]any) error {
-	for len(rows) > 0 {
-		n := min(len(rows), 500)
+// existingStatRows reports which of the ids have a stat_units row.
+func (t *tx) existingStatRows(ids [][]any) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
 		ph := make([]string, n)
 		args := make([]any, n)
 		for i := range n {
-			ph[i], args[i] = "$"+strconv.Itoa(i+1), rows[i][0]
+			ph[i], args[i] = "$"+strconv.Itoa(i+1), ids[i][0]
 		}
-		if _, err := t.exec(head+strings.Join(ph, ", ")+")", args...); err != nil {
-			return err
+		found, err := t.ids(`SELECT incident_id FROM stat_units WHERE incident_id IN (`+strings.Join(ph, ", ")+`)`, args...)
+		if err != nil {
+			return nil, err
 		}
-		rows = rows[n:]
+		for _, id := range found {
+			out[id] = true
+		}
+		ids = ids[n:]
 	}
-	return nil
+	return out, nil
 }
 
 // ids runs a query of one integer column.
