@@ -1,6 +1,7 @@
 package cube
 
 import (
+	"math"
 	"slices"
 	"sync"
 
@@ -164,6 +165,26 @@ type counter struct {
 	it, pt, ft, ts, ts2, tmp, seen []uint64
 	keys                           []uint32
 	none                           prec
+	// rates caches the US dollar rates of (currency, year).
+	rates map[[2]int]float64
+}
+
+// usdRate is the rate of a currency in a year (refdata.USDRate), 0 and
+// false when there is none.
+func (k *counter) usdRate(currency uint16, year int) (float64, bool) {
+	key := [2]int{int(currency), year}
+	if r, ok := k.rates[key]; ok {
+		return r, r > 0
+	}
+	if k.rates == nil {
+		k.rates = map[[2]int]float64{}
+	}
+	r, _, ok := refdata.USDRate(k.c.dicts[dCurrency].key(currency), year)
+	if !ok || r <= 0 || math.IsInf(r, 0) || math.IsNaN(r) {
+		r = 0
+	}
+	k.rates[key] = r
+	return r, r > 0
 }
 
 func newCounter(c *Cube, p *plan) *counter {
@@ -413,11 +434,11 @@ func (k *counter) record(r *rec) bool {
 				if year == 0 {
 					year = k.c.year(r.day)
 				}
-				usd, ok := refdata.ToUSD(f.amount, k.c.dicts[dCurrency].key(f.currency), year)
+				rate, ok := k.usdRate(f.currency, year)
 				if !ok {
 					continue
 				}
-				v = usd
+				v = f.amount / rate
 			case m != vrs.MeasureFeesCount:
 				v = f.amount
 			}

@@ -285,3 +285,11 @@ func (s *Server) dashOptions(p *page, d *dashboardData) {
 
 // pivotLink is the pivot page of q: the chart's "open as table".
 func pivotLink(q vrs.StatQuery) string { return "/analysis/pivot?" + pivot.Values(q).Encode() }
+
+// DashboardQueries are the statistics queries the dashboard runs for u by
+// default (the last dashDefaultMonths months to today, every type), for
+// measuring them on a large store (vrs bench analysis).
+func DashboardQueries(today string, u *vrs.User) []vrs.StatQuery {
+	qs := dashQueries(dashFilter{Months: dashDefaultMonths, From: monthsBack(today, dashDefaultMonths), To: today}, u)
+	return qs[:]
+}

@@ -3,6 +3,7 @@ package main
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"os"
@@ -10,10 +11,13 @@ import (
 	"runtime"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"vrs"
 	"vrs/internal/loadgen"
+	"vrs/pivot"
+	"vrs/web"
 )
 
 // Targets of issue 6 for 10,000,000 persons on SQLite and 2 cores.
@@ -162,6 +166,9 @@ the writes' rows per second; the store and the machine.`)
 		w := loadgen.Summarise(cold.warmups)
 		fmt.Fprintf(out, "%s Warm-up runs (the user's visibility computed on first use): p50 %s ms, max %s ms.\n",
 			cold.load, msNum(w.P50), msNum(w.Max))
+	}
+	if err := c.analysisDashboard(ctx, m, w, *repeat); err != nil {
+		return err
 	}
 	if *writes > 0 {
 		if err := c.analysisWrites(ctx, m, w, *writes, *clients); err != nil {
@@ -346,5 +353,38 @@ func (c *cli) analysisFooter(ctx context.Context, m *Main, cfg Config, w *analys
 		fmt.Fprintf(out, "Load average: %s\n", strings.Join(strings.Fields(string(la))[:3], " "))
 	}
 	fmt.Fprintf(out, "\n| %s |\n|---|---|---|---|\n| %s |\n", strings.ReplaceAll(machineHeader, "\t", " | "), strings.ReplaceAll(machine(), "\t", " | "))
+	return nil
+}
+
+// analysisDashboard times the statistics behind one dashboard load: its
+// queries at once, each through pivot.Run as the page runs them, for the
+// national and the regional analyst (the browser's own time is measured
+// by TestDashboardBrowser).
+func (c *cli) analysisDashboard(ctx context.Context, m *Main, w *analysisWorld, repeat int) error {
+	today := time.Now().UTC().Format(time.DateOnly)
+	fmt.Fprintf(c.stdout, "\n### Dashboard statistics (all queries of one load, at once)\n\n| user | queries | runs | p50 ms | max ms |\n|---|---|---|---|---|\n")
+	for _, name := range []string{baNational, baRegional} {
+		u := w.users[name]
+		uctx := vrs.NewContextWithMeta(vrs.NewContextWithUser(ctx, u), vrs.RequestMeta{Via: "cli"})
+		qs := web.DashboardQueries(today, u)
+		var times []time.Duration
+		for run := range repeat + 1 {
+			start := time.Now()
+			errs := make([]error, len(qs))
+			var wg sync.WaitGroup
+			for i := range qs {
+				wg.Go(func() { _, errs[i] = pivot.Run(uctx, m.DB, u, qs[i], pivot.DefaultMinCell) })
+			}
+			wg.Wait()
+			if err := errors.Join(errs...); err != nil {
+				return fmt.Errorf("bench analysis: dashboard as %s: %w", name, err)
+			}
+			if run > 0 { // the first computes the user's visibility
+				times = append(times, time.Since(start))
+			}
+		}
+		st := loadgen.Summarise(times)
+		fmt.Fprintf(c.stdout, "| %s | %d | %d | %s | %s |\n", name, len(qs), st.Runs, msNum(st.P50), msNum(st.Max))
+	}
 	return nil
 }
