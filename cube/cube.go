@@ -38,6 +38,7 @@ type Cube struct {
 	changes uint64
 	log     []logEntry
 	vis     visCache
+	results resultCache
 	minDay  int32
 	maxDay  int32
 	// dates are the detection dates as written, by day.

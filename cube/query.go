@@ -1,6 +1,7 @@
 package cube
 
 import (
+	"encoding/json"
 	"math"
 	"slices"
 	"sync"
@@ -480,6 +481,23 @@ func (c *Cube) count(p *plan, gran []int8, least vrs.Granularity, each func(w, i
 func (c *Cube) Query(q vrs.StatQuery, v Viewer) *vrs.StatResult {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
+	key, err := json.Marshal(q)
+	if err != nil {
+		key = nil
+	}
+	if key != nil {
+		if r := c.results.get(v.Key+"\x00"+string(key), c.changes); r != nil {
+			return r
+		}
+	}
+	r := c.query(q, v)
+	if key != nil {
+		c.results.put(v.Key+"\x00"+string(key), c.changes, r)
+	}
+	return r
+}
+
+func (c *Cube) query(q vrs.StatQuery, v Viewer) *vrs.StatResult {
 	gran := c.visibility(v)
 	p := c.compile(q)
 	ks := c.count(p, gran, vrs.GranAggregate, func(_, _ int, k *counter, r *rec) { k.record(r) })

@@ -159,3 +159,28 @@ func TestCompaction(t *testing.T) {
 		}
 	}
 }
+
+// TestResultCache: a query asked again is answered alike, and what a
+// caller does to an answer does not reach the next one.
+func TestResultCache(t *testing.T) {
+	c := New()
+	r := rand.New(rand.NewPCG(11, 12))
+	for i := range 50 {
+		if err := c.Apply([]Change{{ID: int64(i + 1), Seq: int64(i + 1), Unit: randomUnit(r, int64(i+1))}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	all := Viewer{Key: "all", Gran: func(access.IncidentRef) vrs.Granularity { return vrs.GranFull }}
+	q := vrs.StatQuery{Measure: vrs.MeasurePersons, Rows: []vrs.StatDimension{vrs.DimNationality}}
+	first := c.Query(q, all)
+	want := copyResult(first)
+	first.Cells[0].Value, first.Cells[0].Keys[0] = -1, "ZZ"
+	if again := c.Query(q, all); !reflect.DeepEqual(again, want) {
+		t.Fatalf("asked again: %+v, want %+v", again, want)
+	}
+	// Another viewer is asked anew.
+	none := Viewer{Key: "none", Gran: func(access.IncidentRef) vrs.Granularity { return vrs.GranNone }}
+	if got := c.Query(q, none); got.Total != 0 {
+		t.Fatalf("a viewer who sees nothing counts %v", got.Total)
+	}
+}
