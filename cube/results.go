@@ -3,6 +3,7 @@ package cube
 import (
 	"slices"
 	"sync"
+	"sync/atomic"
 
 	"vrs"
 )
@@ -17,11 +18,22 @@ type resultCache struct {
 	entries map[string]*vrs.StatResult
 }
 
+// resultsOff turns the cache off, for benchmarks that time counting.
+var resultsOff atomic.Bool
+
+// SetResultCache turns the keeping of answers on or off and returns the
+// previous state; off, every query counts anew (vrs bench analysis times
+// the counting so).
+func SetResultCache(on bool) bool { return !resultsOff.Swap(!on) }
+
 // resultKeep bounds the answers kept.
 const resultKeep = 256
 
 // get returns a copy of the answer kept for key at change, nil if none.
 func (rc *resultCache) get(key string, change uint64) *vrs.StatResult {
+	if resultsOff.Load() {
+		return nil
+	}
 	rc.mu.Lock()
 	defer rc.mu.Unlock()
 	if rc.change != change {

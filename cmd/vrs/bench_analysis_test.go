@@ -130,7 +130,7 @@ func TestBenchAnalysis(t *testing.T) {
 			}
 		}
 	}
-	for _, want := range []string{"persons in 400 incidents (sqlite)", "544 incidents in all (400 of the data set", "per 1,000,000 persons", "| CPUS |", "### Dashboard statistics", "| bench.analysis.national | 6 |", "| bench.analysis.regional | 6 |"} {
+	for _, want := range []string{"persons in 400 incidents (sqlite)", "544 incidents in all (400 of the data set", "per 1,000,000 persons", "| CPUS |", "### Dashboard statistics", "| bench.analysis.national | counted | 6 |", "| bench.analysis.regional | kept (page opened again, no write since) | 6 |"} {
 		if !strings.Contains(r.stdout, want) {
 			t.Errorf("output lacks %q:\n%s", want, r.stdout)
 		}
