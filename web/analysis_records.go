@@ -95,14 +95,9 @@ func (s *Server) analysisRecords(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	settings, err := s.store.Settings(r.Context())
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
 	// The cell's value as the pivot page shows it: from the same table,
 	// protected the same way, so that a cell withheld there stays so here.
-	k, err := s.viewMinCell(r, settings, q)
+	k, err := s.viewMinCell(r, q)
 	if err != nil {
 		s.error(w, r, err)
 		return

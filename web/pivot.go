@@ -141,12 +141,7 @@ func (s *Server) analysisPivot(w http.ResponseWriter, r *http.Request) {
 		fail(err)
 		return
 	}
-	settings, err := s.store.Settings(r.Context())
-	if err != nil {
-		s.error(w, r, err)
-		return
-	}
-	k, err := s.viewMinCell(r, settings, q)
+	k, err := s.viewMinCell(r, q)
 	if err != nil {
 		s.error(w, r, err)
 		return
@@ -196,7 +191,11 @@ func (s *Server) analysisPivot(w http.ResponseWriter, r *http.Request) {
 
 // viewMinCell is the threshold of a view: the installation's, raised by
 // any country whose records the view may count (pivot.ViewMinCell).
-func (s *Server) viewMinCell(r *http.Request, settings map[string]string, q vrs.StatQuery) (int64, error) {
+func (s *Server) viewMinCell(r *http.Request, q vrs.StatQuery) (int64, error) {
+	settings, err := s.store.Settings(r.Context())
+	if err != nil {
+		return 0, err
+	}
 	countries, err := s.store.ListCountries(r.Context(), vrs.CountryFilter{})
 	if err != nil {
 		return 0, err
